@@ -84,7 +84,8 @@ export function formatError(error: unknown, debug = false): string {
     const lines = [`error[${error.code}]: ${error.message}`];
     if (error.hint) lines.push(`  fix: ${error.hint}`);
     if (debug && error.stack) lines.push('', error.stack);
-    if (debug && error.cause instanceof Error && error.cause.stack) lines.push('caused by:', error.cause.stack);
+    if (debug && error.cause instanceof Error && error.cause.stack)
+      lines.push('caused by:', error.cause.stack);
     return lines.join('\n');
   }
   const message = error instanceof Error ? error.message : String(error);
