@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.ts';
+import { parseYamlWith } from '../yaml/validate.ts';
+import { GantryConfig } from './schema.ts';
+
+/** Default location of the config, relative to the repository root. */
+export const DEFAULT_CONFIG_FILE = 'gantry.yaml';
+
+const reference = 'The format is in gantry.schema.json (`gantry schema`); the README has an example.';
+
+/** Parses and validates gantry.yaml text. Throws an {@link InputError} (exit 2) naming file:line:column. */
+export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): GantryConfig {
+  return parseYamlWith(GantryConfig, text, file, { what: 'gantry config', reference });
+}
+
+/** Reads, parses and validates a gantry.yaml file. */
+export async function loadConfig(file: string): Promise<GantryConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new InputError('CONFIG_MISSING', `config file not found: ${file}`, {
+        cause,
+        hint: 'create gantry.yaml at the repository root (see README, "Configuration"), or pass --config <file>',
+      });
+    }
+    throw new InputError('CONFIG_UNREADABLE', `cannot read config file ${file}: ${code ?? String(cause)}`, {
+      cause,
+      hint: 'check the path and its permissions',
+    });
+  }
+  return parseConfig(text, file);
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { SecretRef } from './secret.ts';
+
+const name = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+    error: 'use lowercase letters, digits and dashes (a DNS label)',
+  });
+
+const command = z
+  .array(z.string().min(1))
+  .min(1)
+  .meta({ description: 'argv of one command, run without a shell' });
+
+/** A toolchain preset picked by name; the preset knows its image, install and test commands. */
+export const ToolchainPreset = z.enum(['node', 'python', 'go']);
+
+/** A custom toolchain: an image and the commands to install dependencies and run the tests. */
+export const CustomToolchain = z.strictObject({
+  image: z
+    .string()
+    .min(1)
+    .meta({ description: 'container image, pinned by version (and digest if you can)' }),
+  install: z.array(command).default([]).meta({ description: 'commands that install dependencies' }),
+  test: z.array(command).default([]).meta({ description: 'commands that run the tests' }),
+  lockfile: z.string().optional().meta({ description: 'file whose hash keys the dependency cache' }),
+  cache: z.array(z.string()).default([]).meta({ description: 'absolute paths kept in cache volumes' }),
+});
+
+/** One deployable unit of the repository: a service with its toolchain, tests and image. */
+export const Component = z.strictObject({
+  name,
+  path: z
+    .string()
+    .min(1)
+    .default('.')
+    .meta({ description: 'directory of the component, relative to the repo root' }),
+  toolchain: z.union([ToolchainPreset, CustomToolchain]).default('node'),
+  dockerfile: z.string().min(1).default('Dockerfile').meta({ description: 'relative to the component path' }),
+  image: z
+    .string()
+    .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, {
+      error: 'an image repository name without registry, tag or digest',
+    })
+    .optional()
+    .meta({ description: 'repository name under the registry; default: the component name' }),
+  junit: z.string().default('reports/junit.xml').meta({ description: 'JUnit XML file the tests write' }),
+});
+
+/** Where images are published. Absent: an ephemeral registry runs as a Dagger service (local runs only). */
+export const Registry = z.strictObject({
+  address: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, {
+      error: 'host[:port][/namespace], e.g. ghcr.io/acme',
+    }),
+  username: z.string().min(1).optional().meta({ description: 'user name (not secret)' }),
+  password: SecretRef.optional(),
+});
+
+/** A smoke check run against the deployed service. */
+export const SmokeCheck = z.strictObject({
+  path: z.string().startsWith('/').default('/healthz'),
+  status: z.number().int().min(100).max(599).default(200),
+  port: z.number().int().min(1).max(65535).default(8080),
+});
+
+/** A deployment target. Absent cluster settings: an ephemeral k3s runs as a Dagger service (local runs only). */
+export const Environment = z.strictObject({
+  driver: z.enum(['kubernetes', 'helm', 'gitops']).default('kubernetes'),
+  namespace: name.optional().meta({ description: 'default: the environment name' }),
+  kustomize: z
+    .string()
+    .optional()
+    .meta({ description: 'kustomize directory, relative to the component path' }),
+  kubeconfig: SecretRef.optional().meta({ description: 'kubeconfig as a secret; absent: embedded k3s' }),
+  url: z.url().optional(),
+  smoke: SmokeCheck.default({ path: '/healthz', status: 200, port: 8080 }),
+  approval: z.boolean().optional().meta({ description: 'require an approval; default true for production' }),
+  rolloutTimeout: z
+    .string()
+    .regex(/^\d+(s|m)$/)
+    .default('120s'),
+});
+
+/** How images are signed. Absent: a key pair generated for the run (local runs only). */
+export const Signing = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('key'),
+    key: SecretRef.meta({ description: 'cosign private key' }),
+    password: SecretRef.meta({ description: 'password of the private key' }),
+    publicKey: z.string().min(1).meta({ description: 'path of the public key, used to verify' }),
+  }),
+  z.strictObject({
+    mode: z.literal('keyless'),
+    identity: z.string().min(1).meta({ description: 'certificate identity (e.g. workflow ref) to verify' }),
+    issuer: z
+      .url()
+      .meta({ description: 'OIDC issuer to verify, e.g. https://token.actions.githubusercontent.com' }),
+  }),
+  z.strictObject({ mode: z.literal('generated') }),
+]);
+
+/** The whole gantry.yaml. */
+export const GantryConfig = z.strictObject({
+  version: z.literal(1).meta({ description: 'config format version' }),
+  name: name.meta({ description: 'project name' }),
+  components: z
+    .array(Component)
+    .min(1, { error: 'declare at least one component' })
+    .refine((list) => new Set(list.map((c) => c.name)).size === list.length, {
+      error: 'component names must be unique',
+    }),
+  registry: Registry.optional(),
+  environments: z
+    .strictObject({ staging: Environment.optional(), production: Environment.optional() })
+    .default({}),
+  signing: Signing.default({ mode: 'generated' }),
+  policy: z.string().default('policies/default.yaml').meta({ description: 'security policy file' }),
+  stageTimeout: z
+    .string()
+    .regex(/^\d+(s|m|h)$/, { error: 'a duration such as 90s, 30m or 1h' })
+    .default('30m'),
+});
+
+/** A validated gantry.yaml, defaults applied. */
+export type GantryConfig = z.infer<typeof GantryConfig>;
+/** One component of a validated config. */
+export type Component = z.infer<typeof Component>;
+/** One environment of a validated config. */
+export type Environment = z.infer<typeof Environment>;
