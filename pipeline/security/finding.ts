@@ -1,0 +1,155 @@
+/**
+ * The one normalised security finding model. Every scanner parser turns its own output into these, so the
+ * policy gate and the report writers see one shape whatever tool found the problem.
+ */
+import { createHash } from 'node:crypto';
+
+/** Normalised severities, most severe first. */
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const;
+/** One normalised severity. */
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The kinds of finding, the discriminant of {@link Finding}. */
+export const FINDING_KINDS = ['vulnerability', 'secret', 'misconfiguration', 'sast'] as const;
+/** One kind of finding. */
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** Fix status of a vulnerability, as Trivy reports it (v0.44+) or as derived for older versions. */
+export const FIX_STATUSES = [
+  'fixed',
+  'affected',
+  'will_not_fix',
+  'fix_deferred',
+  'end_of_life',
+  'unknown',
+] as const;
+/** One fix status. */
+export type FixStatus = (typeof FIX_STATUSES)[number];
+
+/** Fields every finding has. */
+interface FindingBase {
+  /** Stable id: a hash of scanner, kind, rule, target, package or path, and line. Equal findings share it. */
+  readonly id: string;
+  /** The tool that reported it, e.g. `trivy` or `semgrep`. */
+  readonly scanner: string;
+  /** The scanner's rule or vulnerability id: `CVE-2019-14697`, `AVD-DS-0002`, `aws-access-key-id`, a Semgrep check id. */
+  readonly ruleId: string;
+  /** Other ids of the same rule (e.g. a misconfiguration's `ID` beside its `AVDID`), for waiver matching. */
+  readonly aliases: readonly string[];
+  /** Normalised severity. */
+  readonly severity: Severity;
+  /** The severity exactly as the scanner wrote it. */
+  readonly originalSeverity: string;
+  /** What was scanned: an image, a lockfile, a config or source file. */
+  readonly target: string;
+  /** One-line title. */
+  readonly title: string;
+  /** Longer description or the scanner's message. */
+  readonly description: string;
+  /** Reference URLs. */
+  readonly references: readonly string[];
+}
+
+/** A known vulnerability in a package (Trivy `Vulnerabilities`). */
+export interface VulnerabilityFinding extends FindingBase {
+  readonly kind: 'vulnerability';
+  /** Package name. */
+  readonly package: string;
+  /** Installed version of the package. */
+  readonly installedVersion: string;
+  /** Version(s) with a fix, as written by the scanner (may list several); empty when none. */
+  readonly fixedVersion: string;
+  /** Normalised fix status. */
+  readonly status: FixStatus;
+  /** The status exactly as the scanner wrote it; empty when the scanner wrote none (Trivy before v0.44). */
+  readonly originalStatus: string;
+  /** Path of the package inside the target, when the scanner gives one (language packages). */
+  readonly path?: string;
+}
+
+/** A secret found in a file. */
+export interface SecretFinding extends FindingBase {
+  readonly kind: 'secret';
+  /** File containing the secret. */
+  readonly path: string;
+  /** First line of the match. */
+  readonly line?: number;
+  /** Rule category, e.g. `AWS`. */
+  readonly category?: string;
+}
+
+/** A failed configuration check (Dockerfile, Kubernetes, Terraform…). */
+export interface MisconfigurationFinding extends FindingBase {
+  readonly kind: 'misconfiguration';
+  /** File containing the misconfiguration. */
+  readonly path: string;
+  /** First line of the cause, when known. */
+  readonly line?: number;
+  /** How to fix it. */
+  readonly resolution?: string;
+}
+
+/** A static-analysis (SAST) match in source code. */
+export interface SastFinding extends FindingBase {
+  readonly kind: 'sast';
+  /** Source file. */
+  readonly path: string;
+  /** First line of the match. */
+  readonly line: number;
+  /** Last line of the match. */
+  readonly endLine?: number;
+  /** The scanner's fingerprint; absent when the scanner withheld it ("requires login"). */
+  readonly fingerprint?: string;
+}
+
+/** One normalised finding, discriminated on `kind`. */
+export type Finding = VulnerabilityFinding | SecretFinding | MisconfigurationFinding | SastFinding;
+
+const severityAliases: Readonly<Record<string, Severity>> = {
+  CRITICAL: 'CRITICAL',
+  HIGH: 'HIGH',
+  MEDIUM: 'MEDIUM',
+  MODERATE: 'MEDIUM',
+  LOW: 'LOW',
+  UNKNOWN: 'UNKNOWN',
+};
+
+/** Normalises a scanner severity (case-insensitive); anything unrecognised becomes `UNKNOWN`. */
+export function normaliseSeverity(raw: string | undefined | null): Severity {
+  return severityAliases[(raw ?? '').trim().toUpperCase()] ?? 'UNKNOWN';
+}
+
+/** Rank of a severity: 0 for CRITICAL … 4 for UNKNOWN. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/**
+ * Whether a fix is available: status `fixed`, or no usable status (`unknown`) but a fixed version given.
+ */
+export function hasFix(finding: VulnerabilityFinding): boolean {
+  return finding.status === 'fixed' || (finding.status === 'unknown' && finding.fixedVersion !== '');
+}
+
+/** Where a finding is: the package (vulnerabilities) or the file, for tables and waivers. */
+export function findingLocation(finding: Finding): string {
+  if (finding.kind === 'vulnerability') return `${finding.package}@${finding.installedVersion}`;
+  return finding.line === undefined ? finding.path : `${finding.path}:${finding.line}`;
+}
+
+/** The parts that identify a finding, hashed into its stable id. */
+export interface FindingKey {
+  scanner: string;
+  kind: FindingKind;
+  ruleId: string;
+  target: string;
+  /** Package name and version (vulnerabilities) or file path. */
+  location: string;
+  line?: number | undefined;
+}
+
+/** Stable id of a finding: the first 16 hex digits of a SHA-256 over its key. */
+export function findingId(key: FindingKey): string {
+  const text = [key.scanner, key.kind, key.ruleId, key.target, key.location, key.line ?? ''].join('\u0000');
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,122 @@
+/**
+ * Security policy files (`policies/*.yaml`): which severities block per kind of finding, whether unfixed
+ * vulnerabilities count, and waivers with a reason and an expiry date. Validated by zod; errors are
+ * InputErrors (exit 2) that name file:line:column and the field path.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../errors.ts';
+import { SEVERITIES } from './finding.ts';
+import { formatPath } from './report-error.ts';
+import { positionOf } from './yaml-position.ts';
+
+const severities = z.array(z.enum(SEVERITIES), {
+  error: `expected a list of severities (${SEVERITIES.join(', ')})`,
+});
+
+const kindRule = z.strictObject({
+  /** Severities that block. An empty list blocks nothing of this kind. */
+  block: severities,
+});
+
+/** `YYYY-MM-DD` that is a real calendar date. */
+const isoDate = z
+  .string({ error: 'expected a date YYYY-MM-DD (quote it if YAML reads it as something else)' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a calendar date');
+
+const nonEmpty = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} is required`);
+
+/** A waiver: accepts findings of one rule (or one finding id) until a date, optionally scoped. */
+export const waiverSchema = z.strictObject({
+  /** The rule or vulnerability id (e.g. `CVE-2019-14697`, `AVD-DS-0002`), or a finding's stable id. */
+  id: nonEmpty('id'),
+  /** Why the risk is accepted; shown in every gate output. */
+  reason: nonEmpty('reason'),
+  /** Last day the waiver applies (UTC), `YYYY-MM-DD`. */
+  expires: isoDate,
+  /** Only findings in this package. */
+  package: z.string().min(1).optional(),
+  /** Only findings in files or targets matching this path (`*` and `**` globs allowed). */
+  path: z.string().min(1).optional(),
+});
+
+/** Zod schema of a policy file. */
+export const policySchema = z.strictObject({
+  /** Policy file format version. */
+  version: z.literal(1),
+  vulnerabilities: z.strictObject({
+    block: severities,
+    /** Ignore vulnerabilities that have no fix available yet. @default false */
+    ignoreUnfixed: z.boolean().default(false),
+  }),
+  secrets: kindRule,
+  misconfigurations: kindRule,
+  sast: kindRule,
+  /** Accepted risks. @default [] */
+  waivers: z.array(waiverSchema).default([]),
+});
+
+/** A validated security policy. */
+export type Policy = z.infer<typeof policySchema>;
+/** One waiver of a policy. */
+export type Waiver = z.infer<typeof waiverSchema>;
+
+/**
+ * Parses and validates the text of a policy file.
+ * @param file - the file name, used in error messages.
+ * @throws InputError with file:line:column and field path for YAML syntax or schema errors.
+ */
+export function parsePolicy(text: string, file: string): Policy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const pos = first?.linePos?.[0] ?? { line: 1, col: 1 };
+    throw new InputError(
+      'POLICY_INVALID',
+      `${file}:${pos.line}:${pos.col}: invalid YAML: ${first?.message}`,
+      {
+        hint: 'Fix the YAML syntax at that position.',
+      },
+    );
+  }
+  const parsed = policySchema.safeParse(doc.toJS());
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+    const pos = positionOf(doc, lineCounter, path);
+    return `${file}:${pos.line}:${pos.col}: ${formatPath(path)}: ${issue.message}`;
+  });
+  throw new InputError('POLICY_INVALID', `invalid security policy\n${lines.join('\n')}`, {
+    hint: 'See policies/default.yaml for the expected shape: version, vulnerabilities, secrets, misconfigurations, sast, waivers.',
+    cause: parsed.error,
+  });
+}
+
+/**
+ * Reads and validates a policy file.
+ * @throws InputError when the file is missing or invalid.
+ */
+export async function loadPolicy(file: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new InputError('POLICY_MISSING', `policy file ${file} cannot be read`, {
+      hint: 'Pass --policy with an existing file, e.g. policies/default.yaml.',
+      cause,
+    });
+  }
+  return parsePolicy(text, file);
+}
+
+/** Today's date (UTC) as `YYYY-MM-DD`, the form waiver expiry dates are compared in. */
+export function isoDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}

@@ -1,0 +1,112 @@
+/**
+ * Reading scanner reports, failing closed: a missing, empty, truncated, wrongly shaped or wrong-tool report
+ * is a PolicyError (exit 3) naming the file and the reason. It never passes.
+ */
+import { readFile } from 'node:fs/promises';
+import { PolicyError } from '../errors.ts';
+import type { ScanReport } from './scan-report.ts';
+import { parseSemgrepReport } from './semgrep.ts';
+import { parseTrivyReport } from './trivy.ts';
+
+/** Scanners whose JSON output the gate reads. */
+export type ScannerName = 'trivy' | 'semgrep';
+
+const commands: Record<ScannerName, string> = {
+  trivy: 'trivy <image|fs|config> --format json --output <file> (no --severity/--ignore-unfixed filter)',
+  semgrep: 'semgrep scan --json --output <file>',
+};
+
+/** What a parsed JSON document looks like, to tell a wrong tool or format from a broken report. */
+export function detectFormat(json: unknown): ScannerName | 'sarif' | 'trivy-legacy' | 'unknown' {
+  if (Array.isArray(json))
+    return json.every((r) => isObject(r) && 'Target' in r) ? 'trivy-legacy' : 'unknown';
+  if (!isObject(json)) return 'unknown';
+  if ('SchemaVersion' in json) return 'trivy';
+  if ('runs' in json && ('$schema' in json || 'version' in json)) return 'sarif';
+  if ('results' in json) return 'semgrep';
+  return 'unknown';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses the text of a report of the given scanner, failing closed.
+ * @param source - the file name (or `<stdout>`), named in every error.
+ * @throws PolicyError when the text is empty, not JSON, or not a report of that scanner.
+ */
+export function parseReportText(text: string, scanner: ScannerName, source: string): ScanReport {
+  const fix = `Re-run the scan so that it writes a complete report: ${commands[scanner]}.`;
+  if (text.trim() === '') {
+    throw new PolicyError('REPORT_EMPTY', `${source} is empty, so the ${scanner} gate blocks`, { hint: fix });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new PolicyError(
+      'REPORT_TRUNCATED',
+      `${source} is not valid JSON (truncated or corrupted: ${why}), so the ${scanner} gate blocks`,
+      { hint: fix, cause },
+    );
+  }
+  const format = detectFormat(json);
+  if (format !== scanner && format !== 'unknown') {
+    const what: Record<typeof format, string> = {
+      trivy: 'a Trivy JSON report',
+      semgrep: 'Semgrep JSON output',
+      sarif: 'a SARIF file (SARIF has no fix status or fixed version, so the gate never reads it)',
+      'trivy-legacy': 'a Trivy report of the old schema (before SchemaVersion 2, Trivy < 0.20)',
+    };
+    throw new PolicyError(
+      'REPORT_WRONG_TOOL',
+      `${source} is ${what[format]}, not ${scanner} JSON, so the ${scanner} gate blocks`,
+      { hint: fix },
+    );
+  }
+  return scanner === 'trivy' ? parseTrivyReport(json, source) : parseSemgrepReport(json, source);
+}
+
+/**
+ * Reads and parses one scanner report file, failing closed.
+ * @throws PolicyError when the file is missing, unreadable, empty, truncated or not a report of `scanner`.
+ */
+export async function readScanReport(file: string, scanner: ScannerName): Promise<ScanReport> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(cause)})`;
+    throw new PolicyError('REPORT_MISSING', `${scanner} report ${file} ${why}, so the gate blocks`, {
+      hint: `Check the path, and that the ${scanner} scan ran and wrote it: ${commands[scanner]}.`,
+      cause,
+    });
+  }
+  return parseReportText(text, scanner, file);
+}
+
+/** How a scanner run ended, told apart from its exit code and standard output. */
+export type ScannerOutcome =
+  | { readonly outcome: 'completed'; readonly report: ScanReport }
+  | { readonly outcome: 'crashed'; readonly reason: string };
+
+/**
+ * Tells a scanner crash from a scan that completed (with or without findings).
+ * Trivy exits 0 with findings unless `--exit-code` is set; exit ≥ 1 without a valid report is a crash.
+ * Semgrep exits 0, or 1 with `--error` when it found something; exit ≥ 2 is a failure of the scan itself.
+ * A completed run whose output is not a valid report is a crash too: the caller must then fail the stage.
+ */
+export function classifyScannerExit(scanner: ScannerName, exitCode: number, stdout: string): ScannerOutcome {
+  if (scanner === 'semgrep' && exitCode >= 2) {
+    return { outcome: 'crashed', reason: `semgrep exited ${exitCode}: the scan itself failed` };
+  }
+  try {
+    return { outcome: 'completed', report: parseReportText(stdout, scanner, '<stdout>') };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { outcome: 'crashed', reason: `${scanner} exited ${exitCode} without a valid report: ${why}` };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Waiver matching: which waivers of a policy cover a finding.
+ */
+import type { Finding } from './finding.ts';
+import type { Waiver } from './policy.ts';
+
+/** Turns a path glob (`*` within a segment, `**` across segments, `?` one character) into a RegExp. */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i] as string;
+    if (char === '*' && glob[i + 1] === '*') {
+      source += '.*';
+      i++;
+      if (glob[i + 1] === '/') i++;
+    } else if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** Waivers indexed by id, with their path patterns compiled once. */
+export class WaiverIndex {
+  readonly #byId = new Map<string, { waiver: Waiver; path: RegExp | undefined }[]>();
+
+  constructor(waivers: readonly Waiver[]) {
+    for (const waiver of waivers) {
+      const entry = { waiver, path: waiver.path === undefined ? undefined : globToRegExp(waiver.path) };
+      const list = this.#byId.get(waiver.id);
+      if (list) list.push(entry);
+      else this.#byId.set(waiver.id, [entry]);
+    }
+  }
+
+  /** The waivers whose id (rule id, alias or stable finding id) and scope match the finding. */
+  matching(finding: Finding): Waiver[] {
+    const out: Waiver[] = [];
+    for (const key of [finding.ruleId, finding.id, ...finding.aliases]) {
+      for (const { waiver, path } of this.#byId.get(key) ?? []) {
+        if (waiver.package !== undefined) {
+          if (finding.kind !== 'vulnerability' || finding.package !== waiver.package) continue;
+        }
+        if (path && !path.test(finding.target) && !('path' in finding && path.test(finding.path ?? '')))
+          continue;
+        if (!out.includes(waiver)) out.push(waiver);
+      }
+    }
+    return out;
+  }
+}
