@@ -16,6 +16,8 @@ export interface CommandContext {
   readonly isTTY: boolean;
   /** Print stack traces of unexpected errors. */
   readonly debug: boolean;
+  /** Aborted on SIGINT/SIGTERM. @default never */
+  readonly signal?: AbortSignal;
 }
 
 /** One `gantry` sub-command. Errors are thrown as `GantryError`s; the entry point renders them. */

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { SecretRef } from './secret.ts';
 
-const name = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-    error: 'use lowercase letters, digits and dashes (a DNS label)',
-  });
+const name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  error: 'use lowercase letters, digits and dashes (a DNS label)',
+});
 
 const command = z
   .array(z.string().min(1))
@@ -49,11 +47,9 @@ export const Component = z.strictObject({
 
 /** Where images are published. Absent: an ephemeral registry runs as a Dagger service (local runs only). */
 export const Registry = z.strictObject({
-  address: z
-    .string()
-    .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, {
-      error: 'host[:port][/namespace], e.g. ghcr.io/acme',
-    }),
+  address: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, {
+    error: 'host[:port][/namespace], e.g. ghcr.io/acme',
+  }),
   username: z.string().min(1).optional().meta({ description: 'user name (not secret)' }),
   password: SecretRef.optional(),
 });

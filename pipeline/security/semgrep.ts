@@ -37,7 +37,7 @@ const resultSchema = z.looseObject({
 
 const errorSchema = z.looseObject({
   level: z.string().nullish(),
-  type: z.unknown(),
+  type: z.unknown().optional(),
   message: z.string().nullish(),
   path: z.string().nullish(),
 });

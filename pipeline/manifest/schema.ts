@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { STAGES } from '../graph.ts';
+
+/** The manifest format version; bump on any incompatible change. */
+export const MANIFEST_VERSION = 1;
+
+const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: 'a sha256 digest: sha256:<64 hex>' });
+const timestamp = z.iso.datetime({ offset: true });
+
+/** One published image, addressed by digest. */
+export const ImageRecord = z.strictObject({
+  repository: z.string().min(1),
+  digest,
+  /** `repository@sha256:…`, the only form used to sign and deploy. */
+  ref: z.string().regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/),
+  sbom: z.string().optional(),
+});
+
+/** One stage's outcome in this run or an earlier one. */
+export const StageRecord = z.strictObject({
+  status: z.enum(['passed', 'failed', 'skipped', 'blocked']),
+  startedAt: timestamp,
+  durationMs: z.number().nonnegative(),
+  message: z.string().optional(),
+});
+
+/** Per-component results. */
+export const ComponentRecord = z.strictObject({
+  toolchainImage: z.string().optional(),
+  lockfileHash: z.string().optional(),
+  tests: z
+    .strictObject({
+      passed: z.number().int(),
+      failed: z.number().int(),
+      skipped: z.number().int(),
+      report: z.string(),
+    })
+    .optional(),
+  image: ImageRecord.optional(),
+  signature: z
+    .strictObject({ ref: z.string(), signer: z.string(), attestations: z.array(z.string()).default([]) })
+    .optional(),
+});
+
+/** Scan verdict of the scan or build stage. */
+export const ScanRecord = z.strictObject({
+  verdict: z.enum(['passed', 'blocked']),
+  counts: z.record(z.string(), z.record(z.string(), z.number().int())),
+  waivers: z.strictObject({
+    applied: z.array(z.string()),
+    expired: z.array(z.string()),
+    unused: z.array(z.string()),
+  }),
+  reports: z.array(z.string()).default([]),
+});
+
+/** Who approved which manifest hash, where and when. */
+export const ApprovalRecord = z.strictObject({
+  hash: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+  by: z.string().min(1),
+  at: timestamp,
+  platform: z.enum(['local', 'github', 'gitlab', 'jenkins']),
+  url: z.string().optional(),
+  selfApproved: z.boolean().default(false),
+});
+
+/** One deployment to an environment. */
+export const DeploymentRecord = z.strictObject({
+  environment: z.string(),
+  digests: z.record(z.string(), z.string()),
+  result: z.enum(['deployed', 'rolled-back', 'failed']),
+  at: timestamp,
+  url: z.string().optional(),
+});
+
+/** The run manifest: what passes between CI jobs and what an approval binds to. Never holds a secret. */
+export const RunManifest = z.strictObject({
+  version: z.literal(MANIFEST_VERSION),
+  runId: z.string().min(1),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  platform: z.strictObject({
+    name: z.enum(['local', 'github', 'gitlab', 'jenkins']),
+    runUrl: z.string().optional(),
+  }),
+  source: z
+    .strictObject({ commit: z.string().regex(/^[a-f0-9]{40}$/), ref: z.string(), dirty: z.boolean() })
+    .optional(),
+  components: z.record(z.string(), ComponentRecord).default({}),
+  scan: ScanRecord.optional(),
+  imageScan: ScanRecord.optional(),
+  signingPublicKey: z.string().optional(),
+  approvals: z.array(ApprovalRecord).default([]),
+  deployments: z.array(DeploymentRecord).default([]),
+  stages: z.partialRecord(z.enum(STAGES), StageRecord).default({}),
+  /** Hash over the fields an approval covers (commit + digests); see `contentHash`. */
+  contentHash: z.string().optional(),
+});
+
+/** A validated run manifest. */
+export type RunManifest = z.infer<typeof RunManifest>;
+/** One stage record. */
+export type StageRecord = z.infer<typeof StageRecord>;
+/** One approval record. */
+export type ApprovalRecord = z.infer<typeof ApprovalRecord>;

@@ -1,0 +1,85 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { InputError } from '../errors.ts';
+import { MANIFEST_VERSION, type RunManifest, RunManifest as RunManifestSchema } from './schema.ts';
+
+/** Default location of the run manifest, relative to the repository root. */
+export const DEFAULT_MANIFEST_FILE = 'out/manifest.json';
+
+/** A new, empty manifest for a run. */
+export function newManifest(platform: RunManifest['platform'], now = new Date()): RunManifest {
+  const at = now.toISOString();
+  return RunManifestSchema.parse({
+    version: MANIFEST_VERSION,
+    runId: randomUUID(),
+    createdAt: at,
+    updatedAt: at,
+    platform,
+  });
+}
+
+/**
+ * The hash an approval binds to: SHA-256 over the commit and every component's image digest, in a canonical
+ * order. It changes when any of them changes, and only then.
+ */
+export function contentHash(manifest: RunManifest): string {
+  const images = Object.entries(manifest.components)
+    .filter(([, c]) => c.image !== undefined)
+    .map(([name, c]) => [name, c.image?.ref])
+    .sort(([a], [b]) => String(a).localeCompare(String(b)));
+  const canonical = JSON.stringify({ commit: manifest.source?.commit ?? null, images });
+  return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
+}
+
+/** Validates manifest data. A manifest that fails validation is an {@link InputError} (exit 2), never ignored. */
+export function parseManifest(data: unknown, file: string): RunManifest {
+  const result = RunManifestSchema.safeParse(data);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`);
+  throw new InputError('MANIFEST_INVALID', `run manifest ${file} is not valid:\n${lines.join('\n')}`, {
+    hint: 'use the manifest written by the earlier job unchanged, or delete it and run from the first stage',
+  });
+}
+
+/** Reads a run manifest; `undefined` when the file does not exist. Unreadable or invalid: {@link InputError}. */
+export async function readManifest(file: string): Promise<RunManifest | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new InputError('MANIFEST_UNREADABLE', `cannot read run manifest ${file}`, {
+      cause,
+      hint: 'check permissions',
+    });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new InputError('MANIFEST_INVALID', `run manifest ${file} is not valid JSON (truncated?)`, {
+      cause,
+      hint: 'download the manifest artifact again, or delete it and run from the first stage',
+    });
+  }
+  return parseManifest(data, file);
+}
+
+/** Writes a manifest atomically: validated, then written to a temporary file and renamed over the target. */
+export async function writeManifest(file: string, manifest: RunManifest): Promise<void> {
+  const valid = parseManifest(manifest, file);
+  await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`);
+}
+
+/** Writes a file atomically (temporary file in the same directory, then rename). */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await writeFile(temp, content, { mode: 0o644 });
+    await rename(temp, file);
+  } finally {
+    await rm(temp, { force: true });
+  }
+}

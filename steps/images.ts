@@ -1,0 +1,20 @@
+/**
+ * Every container image Gantry runs, pinned by version in one place so that an upgrade is one edit.
+ * Digests are added where they have been verified against the registry; a tag alone is never `latest`.
+ */
+export const IMAGES = {
+  node: 'node:22.11.0-alpine3.20',
+  python: 'python:3.12.7-slim-bookworm',
+  go: 'golang:1.23.3-bookworm',
+  git: 'alpine/git:v2.45.2',
+  trivy: 'aquasec/trivy:0.57.1',
+  semgrep: 'semgrep/semgrep:1.96.0',
+  cosign: 'gcr.io/projectsigstore/cosign:v2.4.1',
+  registry: 'registry:2.8.3',
+  k3s: 'rancher/k3s:v1.31.2-k3s1',
+  kubectl: 'bitnami/kubectl:1.31.2',
+  curl: 'curlimages/curl:8.11.0',
+} as const;
+
+/** The name of one pinned image. */
+export type ImageName = keyof typeof IMAGES;
