@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { loadConfig } from './config/load.ts';
 import { parseDuration } from './duration.ts';
 import { withEngine } from './engine.ts';
-import { ExitCode } from './errors.ts';
 import { type Selection, selectStages } from './graph.ts';
 import { newManifest, readManifest } from './manifest/store.ts';
 import { detectPlatform } from './platform.ts';
