@@ -1,6 +1,7 @@
 /**
  * Writes a platform's CI wrapper files into a repository, refusing to clobber edited files.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.ts';
@@ -50,7 +51,7 @@ export async function writeCiFiles(
     }
     await mkdir(dirname(path), { recursive: true });
     // Temp file + rename: a crash never leaves a half-written workflow behind.
-    const temp = `${path}.gantry-${process.pid}.tmp`;
+    const temp = `${path}.${randomUUID()}.tmp`;
     await writeFile(temp, t.content);
     await rename(temp, path);
     results.push({
