@@ -23,8 +23,11 @@ const kindRule = z.strictObject({
 /** `YYYY-MM-DD` that is a real calendar date. */
 const isoDate = z
   .string({ error: 'expected a date YYYY-MM-DD (quote it if YAML reads it as something else)' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a calendar date');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date YYYY-MM-DD', abort: true })
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'not a calendar date');
 
 const nonEmpty = (what: string) =>
   z
@@ -89,8 +92,9 @@ export function parsePolicy(text: string, file: string): Policy {
   const parsed = policySchema.safeParse(doc.toJS());
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-    const pos = positionOf(doc, lineCounter, path);
+    const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const path = unknownKey === undefined ? issue.path : [...issue.path, unknownKey];
+    const pos = positionOf(doc, lineCounter, path, { key: unknownKey !== undefined });
     return `${file}:${pos.line}:${pos.col}: ${formatPath(path)}: ${issue.message}`;
   });
   throw new InputError('POLICY_INVALID', `invalid security policy\n${lines.join('\n')}`, {
