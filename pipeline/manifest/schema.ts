@@ -90,6 +90,8 @@ export const RunManifest = z.strictObject({
   scan: ScanRecord.optional(),
   imageScan: ScanRecord.optional(),
   signingPublicKey: z.string().optional(),
+  /** Where the build stage published: a configured registry, or the embedded one (local runs only). */
+  registry: z.strictObject({ address: z.string().min(1), embedded: z.boolean() }).optional(),
   approvals: z.array(ApprovalRecord).default([]),
   deployments: z.array(DeploymentRecord).default([]),
   stages: z.partialRecord(z.enum(STAGES), StageRecord).default({}),
