@@ -61,6 +61,10 @@ export const ApprovalRecord = z.strictObject({
   at: timestamp,
   platform: z.enum(['local', 'github', 'gitlab', 'jenkins']),
   url: z.string().optional(),
+  /** The platform's run id (GitHub run id, GitLab pipeline id, Jenkins build tag). */
+  runId: z.string().optional(),
+  /** The job's own URL, where the platform has one (GitLab `CI_JOB_URL`). */
+  jobUrl: z.string().optional(),
   selfApproved: z.boolean().default(false),
 });
 
@@ -71,6 +75,14 @@ export const DeploymentRecord = z.strictObject({
   result: z.enum(['deployed', 'rolled-back', 'failed']),
   at: timestamp,
   url: z.string().optional(),
+  /** The deploy driver used. */
+  driver: z.enum(['kubernetes', 'helm', 'gitops']).optional(),
+  /** Namespace, release or GitOps path deployed to. */
+  target: z.string().optional(),
+  /** The manifest content hash the deployment was made from (what an approval binds to). */
+  contentHash: z.string().optional(),
+  /** Why it failed or rolled back. */
+  message: z.string().optional(),
 });
 
 /** The run manifest: what passes between CI jobs and what an approval binds to. Never holds a secret. */
@@ -105,3 +117,5 @@ export type RunManifest = z.infer<typeof RunManifest>;
 export type StageRecord = z.infer<typeof StageRecord>;
 /** One approval record. */
 export type ApprovalRecord = z.infer<typeof ApprovalRecord>;
+/** One deployment record. */
+export type DeploymentRecord = z.infer<typeof DeploymentRecord>;
