@@ -61,6 +61,38 @@ export const SmokeCheck = z.strictObject({
   port: z.number().int().min(1).max(65535).default(8080),
 });
 
+/** Helm settings of an environment whose driver is `helm`. */
+export const HelmSettings = z.strictObject({
+  chart: z
+    .string()
+    .min(1)
+    .meta({ description: 'chart directory relative to the component path, or an oci:// chart reference' }),
+  version: z.string().optional().meta({ description: 'chart version, for an oci:// chart' }),
+  release: name.optional().meta({ description: 'release name; default: the component name' }),
+  values: z
+    .array(z.string().min(1))
+    .default([])
+    .meta({ description: 'values files relative to the component path' }),
+});
+
+/** GitOps settings of an environment whose driver is `gitops`: where the image digest is written. */
+export const GitOpsSettings = z.strictObject({
+  repository: z
+    .url({ protocol: /^https$/ })
+    .meta({ description: 'https URL of the GitOps repository (no credentials in it)' }),
+  branch: z.string().min(1).default('main'),
+  file: z
+    .string()
+    .min(1)
+    .meta({ description: 'kustomization.yaml or Helm values file to edit, relative to the repository root' }),
+  token: SecretRef.meta({ description: 'token allowed to push to the branch' }),
+  username: z
+    .string()
+    .min(1)
+    .default('x-access-token')
+    .meta({ description: 'user name sent with the token' }),
+});
+
 /** A deployment target. Absent cluster settings: an ephemeral k3s runs as a Dagger service (local runs only). */
 export const Environment = z.strictObject({
   driver: z.enum(['kubernetes', 'helm', 'gitops']).default('kubernetes'),
@@ -77,6 +109,8 @@ export const Environment = z.strictObject({
     .string()
     .regex(/^\d+(s|m)$/)
     .default('120s'),
+  helm: HelmSettings.optional().meta({ description: 'required when driver is helm' }),
+  gitops: GitOpsSettings.optional().meta({ description: 'required when driver is gitops' }),
 });
 
 /** How images are signed. Absent: a key pair generated for the run (local runs only). */
