@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { connection } from '@dagger.io/dagger';
+import { isConnectionError } from './engine-errors.ts';
 import { GantryError, StageError } from './errors.ts';
 
 /** How Gantry reaches a Dagger engine, as decided from the environment. */
@@ -70,10 +71,10 @@ export async function withEngine<T>(
   } catch (error) {
     if (error instanceof GantryError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    if (/automatic provisioning|ECONNREFUSED|connect ECONN|fetch failed|socket hang up/i.test(message)) {
+    if (isConnectionError(error) || /automatic provisioning/i.test(message)) {
       throw new StageError(
         'ENGINE_UNREACHABLE',
-        `cannot reach the Dagger engine (${target.description}): ${firstLine(message)}`,
+        `cannot reach the Dagger engine (${target.description}): ${firstLine(message)}${isConnectionError(error) ? ' (connection refused or closed)' : ''}`,
         {
           cause: error,
           hint: HOW_TO_GET_ONE,

@@ -1,3 +1,4 @@
+import { fromEngineError } from '../engine-errors.ts';
 import { ExitCode, exitCodeOf, formatError, GantryError, StageError } from '../errors.ts';
 import { NEEDS, type StageName } from '../graph.ts';
 import type { RunSummary, StageContext, StageEvent, StageRegistry } from './types.ts';
@@ -47,7 +48,9 @@ export async function runStages(
     const unmet = needs.find((_, i) => results[i] !== 'passed');
     if (unmet !== undefined || cancel.signal.aborted) {
       const reason = unmet !== undefined ? `needs ${unmet}, which did not pass` : cancelReason(cancel.signal);
-      emit({ kind: 'skipped', stage, reason });
+      const event: StageEvent = { kind: 'skipped', stage, reason };
+      await record(event, new Date()).catch(() => {});
+      emit(event);
       return 'skipped';
     }
     emit({ kind: 'started', stage });
@@ -69,11 +72,15 @@ export async function runStages(
       await record(event, startedAt);
       emit(event);
       return 'passed';
-    } catch (error) {
+    } catch (thrown) {
+      let error = thrown;
       if (error === cancel.signal.reason) {
-        emit({ kind: 'skipped', stage, reason: cancelReason(cancel.signal) });
+        const event: StageEvent = { kind: 'skipped', stage, reason: cancelReason(cancel.signal) };
+        await record(event, startedAt).catch(() => {});
+        emit(event);
         return 'skipped';
       }
+      error = fromEngineError(error);
       const exitCode = exitCodeOf(error);
       const blocked = exitCode === ExitCode.blocked;
       const event: StageEvent = {
