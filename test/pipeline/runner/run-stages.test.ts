@@ -38,17 +38,15 @@ async function setup(
     { config, repoRoot: dir, outDir: dir, manifest, env: {}, options: { isTTY: false }, log: () => {} },
     {
       timeoutMs,
-      record: (e, at) =>
-        manifest
-          .update(
-            (m) =>
-              void (m.stages[e.stage] = {
-                status: e.kind === 'started' ? 'passed' : e.kind,
-                startedAt: at.toISOString(),
-                durationMs: 0,
-              }),
-          )
-          .then(() => {}),
+      record: async (e, at) => {
+        await manifest.update((m) => {
+          m.stages[e.stage] = {
+            status: e.kind === 'started' ? 'passed' : e.kind,
+            startedAt: at.toISOString(),
+            durationMs: 0,
+          };
+        });
+      },
     },
   );
   return { summary, spans, dir };
