@@ -169,4 +169,32 @@ describe('wire-test engine with the real Dagger client', () => {
     expect(leaking.length).toBeGreaterThan(0);
     expect(leaking.every((d) => /\bsetSecret\s*\(/.test(d))).toBe(true);
   });
+
+  it('lets the global dag be used again in a later connection, against another engine', async () => {
+    const first = await withEngine({ exec: [{ argv: ['id'], stdout: 'one' }] }, async () => {
+      expect(await dag.container().withExec(['id']).stdout()).toBe('one');
+    });
+    await first.close();
+    const second = await withEngine({ exec: [{ argv: ['id'], stdout: 'two' }] }, async () => {
+      expect(await dag.container().withExec(['id']).stdout()).toBe('two');
+    });
+    expect(second.requests).toHaveLength(1);
+    expect(() => dag.getGQLClient()).toThrow(/GraphQL client is not set/);
+  });
+
+  it('fails a leaf whose object depends on a failing exec through an ID argument', async () => {
+    let caught: unknown;
+    await withEngine({ exec: [{ argv: ['make'], exitCode: 2, stderr: 'no rule' }] }, async () => {
+      const out = dag.container().from('gcc').withExec(['make']).directory('/out');
+      caught = await dag
+        .container()
+        .from('alpine')
+        .withDirectory('/in', out)
+        .withExec(['ls', '/in'])
+        .stdout()
+        .catch((err: unknown) => err);
+    });
+    expect(caught).toBeInstanceOf(ExecError);
+    expect(caught).toMatchObject({ cmd: ['make'], exitCode: 2, stderr: 'no rule' });
+  });
 });
