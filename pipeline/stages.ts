@@ -1,5 +1,7 @@
+import { buildStage } from '../steps/build.ts';
 import { checkoutStage } from '../steps/checkout.ts';
 import { depsStage } from '../steps/deps.ts';
+import { scanStage } from '../steps/scan.ts';
 import { testStage } from '../steps/test.ts';
 import { StageError } from './errors.ts';
 import type { StageFn, StageRegistry } from './runner/types.ts';
@@ -17,8 +19,8 @@ export const stageRegistry: StageRegistry = {
   checkout: checkoutStage,
   deps: depsStage,
   test: testStage,
-  scan: pending('scan'),
-  build: pending('build'),
+  scan: scanStage,
+  build: buildStage,
   sign: pending('sign'),
   'deploy-staging': pending('deploy-staging'),
   approve: pending('approve'),
