@@ -4,7 +4,7 @@
  * `repository@sha256:…` reference recorded in the run manifest. Blocked → nothing is published (exit 3).
  */
 import { join, resolve } from 'node:path';
-import { type Container, type Directory, dag } from '@dagger.io/dagger';
+import type { Container, Directory } from '@dagger.io/dagger';
 import type { Component } from '../pipeline/config/schema.ts';
 import { StageError } from '../pipeline/errors.ts';
 import { toGitLabContainerScanning } from '../pipeline/reports/gitlab.ts';

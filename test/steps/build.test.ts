@@ -116,7 +116,7 @@ describe('build stage (wire)', () => {
     const publish = engine.calls.find((c) => leaf(c.steps) === 'publish');
     const auth = publish?.steps.find((s) => s.field === 'withRegistryAuth');
     expect(auth?.args).toMatchObject({ address: 'ghcr.io/acme', username: 'bot' });
-    expect((auth?.args.secret as Step[]).at(-1)).toEqual({
+    expect((auth?.args.secret as Step[] | undefined)?.at(-1)).toEqual({
       field: 'secret',
       args: { uri: 'env://REGISTRY_TOKEN' },
     });
