@@ -3,15 +3,28 @@ import { InputError } from '../errors.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+type FlagValue<T> = T extends { type: 'boolean' } ? boolean : string;
+
+/** Parsed flag values, typed from the option declarations. */
+export type FlagValues<O extends Options> = {
+  [K in keyof O]?: O[K] extends { multiple: true } ? FlagValue<O[K]>[] : FlagValue<O[K]>;
+};
+
 /** Parses a command's flags strictly; an unknown flag or a missing value is an {@link InputError} (exit 2). */
 export function parseFlags<O extends Options>(
   command: string,
   args: readonly string[],
   options: O,
   usage: string,
-) {
+): { values: FlagValues<O>; positionals: string[] } {
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
+    return { values: values as FlagValues<O>, positionals };
   } catch (cause) {
     const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     throw new InputError('BAD_ARGUMENTS', `gantry ${command}: ${message}`, {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { posix } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, posix } from 'node:path';
 import { type GraphQLOutputType, getNamedType, getNullableType, isEnumType, isListType } from 'graphql';
 import { type Chain, encodeId, type Step } from './chain.ts';
 import type { ExecOutcome } from './evaluate.ts';
@@ -70,7 +71,15 @@ export function leafValue(leaf: LeafContext): unknown {
       return `${scheme}svc-${hash('service').slice(0, 12)}:${Number(args.port ?? 80)}`;
     }
   }
-  if (field === 'export') return String(args.path ?? '');
+  if (field === 'export') {
+    // Like the real engine, an export writes to the client's host: a file's contents, or an empty folder.
+    const path = String(args.path ?? '');
+    if (object.type === 'File') {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, fileContents(leaf.scenario, object, leaf.steps));
+    } else if (object.type === 'Directory') mkdirSync(path, { recursive: true });
+    return path;
+  }
   if (field === 'digest') return `sha256:${hash('digest')}`;
   return neutral(leaf.returnType, object);
 }
