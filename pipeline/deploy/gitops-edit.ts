@@ -85,3 +85,20 @@ export function pinImage(file: string, text: string, pin: ImagePin, valuesKey?: 
     ? pinKustomizationImage(text, pin, file)
     : pinHelmValuesImage(text, pin, valuesKey, file);
 }
+
+/** The `namespace` a kustomization sets, if any. */
+export function kustomizationNamespace(text: string): string | undefined {
+  const value = parseDocument(text).get('namespace');
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Sets the `namespace` of a kustomization, keeping comments and formatting. */
+export function setKustomizationNamespace(
+  text: string,
+  namespace: string,
+  file = 'kustomization.yaml',
+): string {
+  const doc = parse(text, file);
+  doc.set('namespace', namespace);
+  return doc.toString();
+}
