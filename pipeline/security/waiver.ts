@@ -34,18 +34,25 @@ export class WaiverIndex {
   }
 
   /** The waivers whose id (rule id, alias or stable finding id) and scope match the finding. */
-  matching(finding: Finding): Waiver[] {
-    const out: Waiver[] = [];
-    for (const key of [finding.ruleId, finding.id, ...finding.aliases]) {
-      for (const { waiver, path } of this.#byId.get(key) ?? []) {
+  matching(finding: Finding): readonly Waiver[] {
+    if (this.#byId.size === 0) return none;
+    let out: Waiver[] | undefined;
+    const visit = (key: string) => {
+      for (const { waiver, path } of this.#byId.get(key) ?? none) {
         if (waiver.package !== undefined) {
           if (finding.kind !== 'vulnerability' || finding.package !== waiver.package) continue;
         }
         if (path && !path.test(finding.target) && !('path' in finding && path.test(finding.path ?? '')))
           continue;
+        out ??= [];
         if (!out.includes(waiver)) out.push(waiver);
       }
-    }
-    return out;
+    };
+    visit(finding.ruleId);
+    visit(finding.id);
+    for (const alias of finding.aliases) visit(alias);
+    return out ?? none;
   }
 }
+
+const none: readonly never[] = [];
