@@ -2,6 +2,7 @@ import { buildStage } from '../steps/build.ts';
 import { checkoutStage } from '../steps/checkout.ts';
 import { depsStage } from '../steps/deps.ts';
 import { scanStage } from '../steps/scan.ts';
+import { signStage } from '../steps/sign.ts';
 import { testStage } from '../steps/test.ts';
 import { StageError } from './errors.ts';
 import type { StageFn, StageRegistry } from './runner/types.ts';
@@ -21,7 +22,7 @@ export const stageRegistry: StageRegistry = {
   test: testStage,
   scan: scanStage,
   build: buildStage,
-  sign: pending('sign'),
+  sign: signStage,
   'deploy-staging': pending('deploy-staging'),
   approve: pending('approve'),
   'deploy-production': pending('deploy-production'),
