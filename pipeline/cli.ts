@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { ciCommand } from './commands/ci.ts';
 import type { Command, CommandContext } from './commands/command.ts';
 import { gateCommand } from './commands/gate.ts';
 import { planCommand } from './commands/plan.ts';
