@@ -15,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   validateCommand,
   gateCommand,
   schemaCommand,
+  ciCommand,
 ];
 
 /** Exit codes, for `gantry --help`. */
