@@ -1,19 +1,12 @@
+import { approveStage } from '../steps/approve.ts';
 import { buildStage } from '../steps/build.ts';
 import { checkoutStage } from '../steps/checkout.ts';
+import { deployProductionStage, deployStagingStage } from '../steps/deploy.ts';
 import { depsStage } from '../steps/deps.ts';
 import { scanStage } from '../steps/scan.ts';
 import { signStage } from '../steps/sign.ts';
 import { testStage } from '../steps/test.ts';
-import { StageError } from './errors.ts';
-import type { StageFn, StageRegistry } from './runner/types.ts';
-
-const pending =
-  (name: string): StageFn =>
-  async () => {
-    throw new StageError('NOT_IMPLEMENTED', `the ${name} stage is not implemented yet`, {
-      hint: 'run the stages that exist: gantry run --only checkout,deps,test',
-    });
-  };
+import type { StageRegistry } from './runner/types.ts';
 
 /** The stage function of each of the nine stages. */
 export const stageRegistry: StageRegistry = {
@@ -23,7 +16,7 @@ export const stageRegistry: StageRegistry = {
   scan: scanStage,
   build: buildStage,
   sign: signStage,
-  'deploy-staging': pending('deploy-staging'),
-  approve: pending('approve'),
-  'deploy-production': pending('deploy-production'),
+  'deploy-staging': deployStagingStage,
+  approve: approveStage,
+  'deploy-production': deployProductionStage,
 };
