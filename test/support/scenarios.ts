@@ -1,0 +1,103 @@
+/**
+ * Reusable wire-engine scenarios for whole-pipeline runs: every later-stage tool answers like a healthy
+ * run (clean scanner reports, an SBOM, a cosign key pair, `cosign verify` JSON naming the digest being
+ * verified, a kubeconfig, a finished rollout and a 200 smoke check).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { ExecRule, Fault, LeafQuery, Scenario, Step } from './engine/index.ts';
+
+/** A Trivy report without findings (fs or image). */
+export const CLEAN_TRIVY = '{"SchemaVersion":2,"ArtifactName":".","ArtifactType":"filesystem"}';
+/** A Semgrep report without findings. */
+export const CLEAN_SEMGREP = '{"results":[],"errors":[]}';
+/** A minimal CycloneDX SBOM. */
+export const SBOM = '{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}';
+/** The public key `cosign generate-key-pair` "writes". */
+export const PUBLIC_KEY =
+  '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEwiretest\n-----END PUBLIC KEY-----\n';
+/** A JUnit report of two passed tests and one skipped. */
+export const JUNIT = `<?xml version="1.0"?><testsuites><testsuite name="s" tests="3">
+<testcase name="a"/><testcase name="b"/><testcase name="c"><skipped/></testcase></testsuite></testsuites>`;
+/** What the embedded k3s "prints" as its kubeconfig. */
+export const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
+
+/** Options of {@link fullPipelineScenario}. */
+export interface PipelineScenarioOptions {
+  /** Time every exec takes (per distinct exec), to measure parallelism. @default 0 */
+  execDelayMs?: number;
+  /** Rules tried before the healthy defaults (first match wins). @default [] */
+  exec?: ExecRule[];
+  /** Trivy fs report. @default {@link CLEAN_TRIVY} */
+  trivyFs?: string;
+  /** Trivy image report. @default {@link CLEAN_TRIVY} */
+  trivyImage?: string;
+  /** Semgrep report. @default {@link CLEAN_SEMGREP} */
+  semgrep?: string;
+  /** `Secret.plaintext` of `dag.secret(uri)`, by URI. @default {} */
+  secrets?: Record<string, string>;
+  /** Added to every request. @default 0 */
+  latencyMs?: number;
+  fault?: Fault;
+}
+
+const lastArgs = (steps: Step[]) => {
+  const exec = steps.findLast((s) => s.field === 'withExec');
+  return (exec?.args.args as string[] | undefined) ?? [];
+};
+
+/** Contents of a host file reached as `host().directory(abs)…file(rel)` or `host().file(abs)`: read from disk. */
+function hostFile(steps: Step[]): string | undefined {
+  if (steps[0]?.field !== 'host') return undefined;
+  if (steps.some((s) => s.field === 'withExec' || s.field === 'withNewFile')) return undefined;
+  const parts = steps
+    .filter((s) => (s.field === 'directory' || s.field === 'file') && typeof s.args.path === 'string')
+    .map((s) => String(s.args.path));
+  const first = parts[0];
+  if (!first || !isAbsolute(first)) return undefined;
+  const path = join(...parts);
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+/**
+ * A scenario under which the nine stages pass on a repository whose components follow the example
+ * (`examples/hello-api`: kustomize overlays, JUnit at reports/junit.xml). Override any tool by `exec`.
+ */
+export function fullPipelineScenario(options: PipelineScenarioOptions = {}): Scenario {
+  const { execDelayMs = 0, exec = [] } = options;
+  const delay = execDelayMs ? { delayMs: execDelayMs } : {};
+  const files = (steps: Step[]): string | undefined => {
+    const path = steps.findLast((s) => s.field === 'file')?.args.path;
+    if (path === '/out/trivy.json') {
+      const image = steps.some((s) => s.field === 'withExec' && (s.args.args as string[])[1] === 'image');
+      return image ? (options.trivyImage ?? CLEAN_TRIVY) : (options.trivyFs ?? CLEAN_TRIVY);
+    }
+    if (path === '/out/semgrep.json') return options.semgrep ?? CLEAN_SEMGREP;
+    if (path === '/out/sbom.cdx.json') return SBOM;
+    if (path === '/keys/cosign.pub') return PUBLIC_KEY;
+    if (typeof path === 'string' && path.endsWith('reports/junit.xml')) return JUNIT;
+    return hostFile(steps);
+  };
+  const leaves = (leaf: LeafQuery): unknown => {
+    if (leaf.type !== 'Container' || leaf.field !== 'stdout') return undefined;
+    const argv = lastArgs(leaf.steps);
+    if (argv[0] === 'cosign' && argv[1] === 'verify') {
+      const digest = /@(sha256:[a-f0-9]{64})$/.exec(argv.at(-1) ?? '')?.[1];
+      return JSON.stringify([{ critical: { image: { 'docker-manifest-digest': digest } } }]);
+    }
+    return undefined;
+  };
+  return {
+    exec: [
+      ...exec,
+      { argv: (a) => a[0] === 'sh' && (a[2] ?? '').includes('kubeconfig'), stdout: KUBECONFIG, ...delay },
+      { argv: (a) => a[0] === 'sh' && (a[2] ?? '').includes('curl'), stdout: '200', ...delay },
+      { argv: () => true, ...delay },
+    ],
+    files,
+    leaves,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+    ...(options.fault ? { fault: options.fault } : {}),
+  };
+}
