@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startTestEngine } from '../support/engine/index.ts';
+
+const exec = promisify(execFile);
+const root = join(import.meta.dirname, '../..');
+
+/** A three-stage pipeline another team writes against the packed library. */
+const consumer = `import { connection } from '@dagger.io/dagger';
+import { checkout, deps, resolveToolchain, test, type Toolchain } from 'gantry';
+
+const component = { name: 'api', path: '.', toolchain: 'node' as const, dockerfile: 'Dockerfile', junit: 'junit.xml' };
+const toolchain: Toolchain = await resolveToolchain(component, 'app', async (file) => file.endsWith('package-lock.json'));
+
+await connection(async () => {
+  const source = checkout('app');                       // stage 1: checkout
+  const installed = deps(source, toolchain, { lockHash: 'abc' }); // stage 2: deps
+  const result = await test(installed, toolchain.test); // stage 3: test
+  console.log(\`tests exited \${result.exitCode}\`);
+  if (result.exitCode !== 0) throw new Error(result.output);
+});
+`;
+
+let project = '';
+let tarball = '';
+
+beforeAll(async () => {
+  const work = await mkdtemp(join(tmpdir(), 'gantry-pack-'));
+  const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', work], {
+    cwd: root,
+    maxBuffer: 64 << 20,
+  });
+  const [info] = JSON.parse(stdout.slice(stdout.indexOf('['))) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  tarball = join(work, info?.filename ?? '');
+  project = join(work, 'consumer');
+  await mkdir(join(project, 'app'), { recursive: true });
+  await writeFile(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
+  await writeFile(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+      },
+      include: ['pipeline.ts'],
+    }),
+  );
+  await writeFile(join(project, 'pipeline.ts'), consumer);
+  await writeFile(join(project, 'app', 'package.json'), '{"name":"app","scripts":{"test":"true"}}');
+  await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], {
+    cwd: project,
+    maxBuffer: 64 << 20,
+  });
+}, 300_000);
+
+describe('the packed package', () => {
+  it('ships compiled JavaScript, type declarations, the bin and the policies, but no tests', async () => {
+    const pkg = join(project, 'node_modules', 'gantry');
+    const files = await readdir(pkg, { recursive: true });
+    expect(files).toEqual(
+      expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'bin/gantry.js', 'policies/default.yaml']),
+    );
+    expect(files.some((f) => f.startsWith('test/'))).toBe(false);
+    const { stdout } = await exec(
+      join(project, 'node_modules', '.bin', 'gantry'),
+      ['plan', '--format', 'json'],
+      { cwd: project },
+    );
+    expect(JSON.parse(stdout).order).toHaveLength(9);
+  });
+
+  it('type-checks a three-stage pipeline composed from its steps', async () => {
+    await exec(join(root, 'node_modules', '.bin', 'tsc'), ['-p', project]);
+    // The same check fails on a misuse of a step's type, so it is not vacuous.
+    await writeFile(
+      join(project, 'broken.ts'),
+      "import { checkout } from 'gantry';\nexport const n: number = checkout('.');\n",
+    );
+    const tsconfig = JSON.parse(await readFile(join(project, 'tsconfig.json'), 'utf8'));
+    await writeFile(
+      join(project, 'tsconfig.broken.json'),
+      JSON.stringify({ ...tsconfig, include: ['broken.ts'] }),
+    );
+    await expect(
+      exec(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(project, 'tsconfig.broken.json')]),
+    ).rejects.toMatchObject({
+      stdout: expect.stringContaining("Type 'Directory' is not assignable to type 'number'"),
+    });
+  });
+
+  it('runs that pipeline against the wire-test engine', async () => {
+    const engine = await startTestEngine({ exec: [{ argv: ['npm', 'test'], stdout: 'ok\n' }] });
+    try {
+      const child = exec(join(project, 'node_modules', '.bin', 'tsx'), ['pipeline.ts'], {
+        cwd: project,
+        env: { ...process.env, ...engine.env },
+      });
+      const { stdout } = await child;
+      expect(stdout).toContain('tests exited 0');
+      expect(engine.requests.every((r) => r.valid)).toBe(true);
+      const argv = engine.execs().map((e) => e.argv.join(' '));
+      expect(argv).toEqual(expect.arrayContaining(['npm ci --no-audit --no-fund', 'npm test']));
+      expect(engine.execs().every((e) => e.image === 'node:22.11.0-alpine3.20')).toBe(true);
+    } finally {
+      await engine.close();
+    }
+  });
+});
