@@ -10,7 +10,7 @@ const reference = 'The format is in gantry.schema.json (`gantry schema`); the RE
 
 /** Parses and validates gantry.yaml text. Throws an {@link InputError} (exit 2) naming file:line:column. */
 export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): GantryConfig {
-  return parseYamlWith(GantryConfig, text, file, { what: 'gantry config', reference });
+  return parseYamlWith(GantryConfig, text, file, { what: 'gantry config', reference, codePrefix: 'CONFIG' });
 }
 
 /** Reads, parses and validates a gantry.yaml file. */

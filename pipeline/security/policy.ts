@@ -4,12 +4,10 @@
  * InputErrors (exit 2) that name file:line:column and the field path.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.ts';
+import { parseYamlWith } from '../yaml/validate.ts';
 import { SEVERITIES } from './finding.ts';
-import { formatPath } from './report-error.ts';
-import { positionOf } from './yaml-position.ts';
 
 const severities = z.array(z.enum(SEVERITIES), {
   error: `expected a list of severities (${SEVERITIES.join(', ')})`,
@@ -76,30 +74,11 @@ export type Waiver = z.infer<typeof waiverSchema>;
  * @throws InputError with file:line:column and field path for YAML syntax or schema errors.
  */
 export function parsePolicy(text: string, file: string): Policy {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const pos = first?.linePos?.[0] ?? { line: 1, col: 1 };
-    throw new InputError(
-      'POLICY_INVALID',
-      `${file}:${pos.line}:${pos.col}: invalid YAML: ${first?.message}`,
-      {
-        hint: 'Fix the YAML syntax at that position.',
-      },
-    );
-  }
-  const parsed = policySchema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-    const path = unknownKey === undefined ? issue.path : [...issue.path, unknownKey];
-    const pos = positionOf(doc, lineCounter, path, { key: unknownKey !== undefined });
-    return `${file}:${pos.line}:${pos.col}: ${formatPath(path)}: ${issue.message}`;
-  });
-  throw new InputError('POLICY_INVALID', `invalid security policy\n${lines.join('\n')}`, {
-    hint: 'See policies/default.yaml for the expected shape: version, vulnerabilities, secrets, misconfigurations, sast, waivers.',
-    cause: parsed.error,
+  return parseYamlWith(policySchema, text, file, {
+    what: 'security policy',
+    codePrefix: 'POLICY',
+    reference:
+      'See policies/default.yaml for the shape: version, vulnerabilities, secrets, misconfigurations, sast, waivers.',
   });
 }
 

@@ -8,6 +8,8 @@ export interface YamlFileOptions {
   what?: string;
   /** One sentence on where to read the format, appended to every fix. */
   reference?: string;
+  /** Prefix of the error codes: `<prefix>_EMPTY`, `<prefix>_SYNTAX`, `<prefix>_INVALID`. @default 'YAML' */
+  codePrefix?: string;
 }
 
 /** A problem in a YAML file, located by line and column. */
@@ -29,10 +31,10 @@ export function parseYamlWith<S extends z.ZodType>(
   file: string,
   options: YamlFileOptions = {},
 ): z.infer<S> {
-  const { what = 'file', reference = '' } = options;
+  const { what = 'file', reference = '', codePrefix = 'YAML' } = options;
   const refHint = reference ? ` ${reference}` : '';
   if (text.trim() === '' || isOnlyComments(text)) {
-    throw new InputError('YAML_EMPTY', `${file}: the ${what} is empty`, {
+    throw new InputError(`${codePrefix}_EMPTY`, `${file}: the ${what} is empty`, {
       hint: `write the ${what} (at least the required fields).${refHint}`,
     });
   }
@@ -43,7 +45,7 @@ export function parseYamlWith<S extends z.ZodType>(
       const pos = lineCounter.linePos(e.pos[0]);
       return `  ${file}:${pos.line}:${pos.col}: ${e.message.split('\n')[0]}`;
     });
-    throw new InputError('YAML_SYNTAX', `${file} is not valid YAML:\n${lines.join('\n')}`, {
+    throw new InputError(`${codePrefix}_SYNTAX`, `${file} is not valid YAML:\n${lines.join('\n')}`, {
       hint: `fix the YAML syntax at the position shown (indentation, quotes, a missing colon).${refHint}`,
     });
   }
@@ -55,7 +57,7 @@ export function parseYamlWith<S extends z.ZodType>(
     .map((l) => `  ${file}:${l.line}:${l.col}: ${l.path || '(top level)'}: ${l.message}\n    fix: ${l.fix}`)
     .join('\n');
   const count = located.length === 1 ? 'a problem' : `${located.length} problems`;
-  throw new InputError('YAML_INVALID', `${file}: the ${what} has ${count}:\n${body}`, {
+  throw new InputError(`${codePrefix}_INVALID`, `${file}: the ${what} has ${count}:\n${body}`, {
     hint: `correct the fields listed above.${refHint}`,
   });
 }

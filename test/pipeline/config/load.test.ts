@@ -76,13 +76,13 @@ describe('parseConfig', () => {
 
   it('rejects bad YAML with a position', () => {
     const error = failure('version: 1\nname: demo\ncomponents: [\n');
-    expect(error.code).toBe('YAML_SYNTAX');
+    expect(error.code).toBe('CONFIG_SYNTAX');
     expect(error.message).toMatch(/gantry\.yaml:\d+:\d+: /);
   });
 
   it('rejects an empty file and a comments-only file', () => {
-    expect(failure('').code).toBe('YAML_EMPTY');
-    expect(failure('# nothing here\n').code).toBe('YAML_EMPTY');
+    expect(failure('').code).toBe('CONFIG_EMPTY');
+    expect(failure('# nothing here\n').code).toBe('CONFIG_EMPTY');
   });
 
   it('reports a missing required field at its parent', () => {

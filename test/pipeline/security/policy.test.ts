@@ -97,14 +97,15 @@ describe('parsePolicy', () => {
 
   it('reports YAML syntax errors with their position', () => {
     const error = errorOf('version: 1\nsecrets: [HIGH\n');
-    expect(error.message).toMatch(/^p\.yaml:\d+:\d+: invalid YAML/);
+    expect(error.code).toBe('POLICY_SYNTAX');
+    expect(error.message).toMatch(/\n {2}p\.yaml:\d+:\d+: /);
   });
 
   it('lists every problem, not just the first', () => {
     const error = errorOf(
       valid.replace('reason: not reachable', "reason: ''").replace('version: 1', 'version: 3'),
     );
-    expect(error.message.split('\n').filter((l) => l.startsWith('p.yaml:'))).toHaveLength(2);
+    expect(error.message.split('\n').filter((l) => /^\s+p\.yaml:\d+:\d+: /.test(l))).toHaveLength(2);
   });
 
   it('loadPolicy names a missing file', async () => {
