@@ -24,7 +24,7 @@ const SCALARS: readonly unknown[] = [
   -1,
   1.5,
   65536,
-  1e309,
+  Number.POSITIVE_INFINITY,
   '',
   ' ',
   'x',

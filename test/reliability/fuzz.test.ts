@@ -48,7 +48,7 @@ waivers:
 `;
 
 /** What went wrong with one document, or undefined when it was accepted or properly refused. */
-export function problemOf(parse: () => unknown): string | undefined {
+function problemOf(parse: () => unknown): string | undefined {
   const t0 = performance.now();
   let problem: string | undefined;
   try {
