@@ -20,15 +20,21 @@ export function newManifest(platform: RunManifest['platform'], now = new Date())
 }
 
 /**
- * The hash an approval binds to: SHA-256 over the commit and every component's image digest, in a canonical
- * order. It changes when any of them changes, and only then.
+ * The hash an approval binds to: SHA-256 over the commit, every component's image digest (in a canonical
+ * order) and, for a key pair generated for the run, its public key — the manifest is the only place that key
+ * lives, so swapping it after approval must void the approval too. It changes when any of them changes, and
+ * only then.
  */
 export function contentHash(manifest: RunManifest): string {
   const images = Object.entries(manifest.components)
     .filter(([, c]) => c.image !== undefined)
     .map(([name, c]) => [name, c.image?.ref])
     .sort(([a], [b]) => String(a).localeCompare(String(b)));
-  const canonical = JSON.stringify({ commit: manifest.source?.commit ?? null, images });
+  const canonical = JSON.stringify({
+    commit: manifest.source?.commit ?? null,
+    images,
+    ...(manifest.signingPublicKey ? { signingPublicKey: manifest.signingPublicKey } : {}),
+  });
   return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
 }
 

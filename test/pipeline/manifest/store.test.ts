@@ -30,7 +30,7 @@ describe('contentHash', () => {
     expect(contentHash(a)).toMatch(/^sha256:[a-f0-9]{64}$/);
   });
 
-  it('changes when a digest or the commit changes', () => {
+  it("changes when a digest, the commit or the run's generated public key changes", () => {
     const base = contentHash(sample());
     const otherDigest = sample();
     otherDigest.components.api = {
@@ -38,6 +38,9 @@ describe('contentHash', () => {
     };
     const otherCommit = sample();
     otherCommit.source = { commit: 'b'.repeat(40), ref: 'main', dirty: false };
+    const otherKey = sample();
+    otherKey.signingPublicKey = '-----BEGIN PUBLIC KEY-----\nattacker\n-----END PUBLIC KEY-----\n';
+    expect(contentHash(otherKey)).not.toBe(base);
     expect(contentHash(otherDigest)).not.toBe(base);
     expect(contentHash(otherCommit)).not.toBe(base);
   });
