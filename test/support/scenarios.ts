@@ -34,6 +34,8 @@ export interface PipelineScenarioOptions {
   trivyImage?: string;
   /** Semgrep report. @default {@link CLEAN_SEMGREP} */
   semgrep?: string;
+  /** `File.contents` by the path of the last `file(path)` call, tried first. @default {} */
+  files?: Record<string, string>;
   /** `Secret.plaintext` of `dag.secret(uri)`, by URI. @default {} */
   secrets?: Record<string, string>;
   /** Added to every request. @default 0 */
@@ -68,6 +70,8 @@ export function fullPipelineScenario(options: PipelineScenarioOptions = {}): Sce
   const delay = execDelayMs ? { delayMs: execDelayMs } : {};
   const files = (steps: Step[]): string | undefined => {
     const path = steps.findLast((s) => s.field === 'file')?.args.path;
+    const given = typeof path === 'string' ? options.files?.[path] : undefined;
+    if (given !== undefined) return given;
     if (path === '/out/trivy.json') {
       const image = steps.some((s) => s.field === 'withExec' && (s.args.args as string[])[1] === 'image');
       return image ? (options.trivyImage ?? CLEAN_TRIVY) : (options.trivyFs ?? CLEAN_TRIVY);
