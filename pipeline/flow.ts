@@ -5,6 +5,7 @@ import { withEngine } from './engine.ts';
 import { type Selection, selectStages } from './graph.ts';
 import { newManifest, readManifest } from './manifest/store.ts';
 import { detectPlatform } from './platform.ts';
+import { writeCiVariables } from './runner/ci-variables.ts';
 import { manifestHandle } from './runner/manifest-handle.ts';
 import { renderEvent, renderSummary } from './runner/render.ts';
 import { runStages } from './runner/run-stages.ts';
@@ -86,6 +87,7 @@ export async function runPipeline(request: RunRequest): Promise<RunSummary> {
     ),
   );
   await writeRunSummary(resolve(outDir, 'summary.md'), manifest.get(), summary);
+  await writeCiVariables(resolve(outDir, 'gantry.env'), manifest.get());
   print(renderSummary(summary));
   return summary;
 }
