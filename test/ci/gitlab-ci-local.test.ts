@@ -1,12 +1,18 @@
 /**
  * gitlab-ci-local runs the committed .gitlab-ci.yml (with its include) job by job in a shell, with the
- * manual approval job enabled: the pipeline parses, the jobs run in phase order, the manifest travels
- * between jobs as an artifact and the approver is recorded.
+ * manual approval job enabled, and every job runs the REAL `gantry run --phase …` of this checkout against
+ * the wire-test engine started in this process: the pipeline parses, the jobs pass in phase order, the
+ * manifest travels between jobs as an artifact (promote deploys the digest release built) and the approver
+ * is recorded from GitLab's variables.
  *
- * Two deviations, both forced by this machine: the docker:dind service is removed (gitlab-ci-local would
- * start it with Docker, which is absent; a shared engine replaces it the same way in real use), and
- * `$GANTRY` points at a recorder that runs the real `gantry plan` for each job's selection
- * (see support/gantry-recorder.mjs) until `gantry run` works end to end against the wire-test engine.
+ * Deviations, each forced by this machine or by gitlab-ci-local, none in the jobs' scripts:
+ * - the docker:dind service is removed: gitlab-ci-local would start it with Docker, which is absent; jobs
+ *   reach the wire-test engine through `DAGGER_SESSION_PORT`/`DAGGER_SESSION_TOKEN` instead, as they would
+ *   reach a shared engine in real use;
+ * - `$GANTRY` is this checkout's CLI (`node tsx pipeline/main.ts`) and `$GANTRY_INSTALL` is `true`, since
+ *   the throwaway repository has no package to install;
+ * - `GITLAB_CI=true` is passed, because gitlab-ci-local deliberately sets it to `false` while GitLab sets it
+ *   to `true` in every job, and Gantry tells the platform (and its approval provider) by it.
  */
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +20,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { PHASES } from '../../pipeline/graph.ts';
+import type { RunManifest } from '../../pipeline/manifest/schema.ts';
+import { startTestEngine, type TestEngine } from '../support/engine/index.ts';
+import { fullPipelineScenario } from '../support/scenarios.ts';
 import { repoRoot } from './support/repo.ts';
 import { npxNode22, run, TOOL_VERSIONS, unavailable } from './support/tools.ts';
 
@@ -33,42 +42,85 @@ const skipReason =
   ));
 if (skipReason) console.warn(`SKIPPED gitlab-ci-local tests: ${skipReason}`);
 
-const git = (cwd: string, ...args: string[]) =>
-  run('git', ['-c', 'user.name=Ada Approver', '-c', 'user.email=ada@example.com', ...args], { cwd });
+const JOBS = Object.keys(PHASES).map((phase) => `gantry:${phase}`);
+/** gitlab-ci-local takes GITLAB_USER_LOGIN from the local part of the repository's git user.email. */
+const APPROVER = 'ada';
+const git = (cwd: string, ...args: string[]) => run('git', args, { cwd });
 
-/** A throwaway git repository holding the GitLab wrapper, as gitlab-ci-local needs one. */
+/** What a pipeline run needs from this repository, besides the wrapper. */
+const PROJECT_FILES = ['gantry.yaml', 'policies', 'examples/hello-api'];
+const notBuildOutput = (src: string) => !/\/(node_modules|dist|reports)(\/|$)/.test(src);
+
+/** A throwaway git repository holding the project and the GitLab wrapper, as gitlab-ci-local needs one. */
 async function makeRepo(mutate: (template: string) => string = (t) => t): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'gantry-gcl-'));
   await mkdir(join(dir, 'ci/gitlab'), { recursive: true });
   await cp(join(repoRoot, '.gitlab-ci.yml'), join(dir, '.gitlab-ci.yml'));
+  for (const path of PROJECT_FILES) {
+    await cp(join(repoRoot, path), join(dir, path), {
+      recursive: true,
+      filter: (src) => notBuildOutput(src.slice(repoRoot.length - 1)),
+    });
+  }
   const template = parseDocument(await readFile(join(repoRoot, 'ci/gitlab/gantry.yml'), 'utf8'));
   expect(template.getIn(['.gantry', 'services']), 'the template should start Dagger with dind').toBeTruthy();
   template.deleteIn(['.gantry', 'services']);
   await writeFile(join(dir, 'ci/gitlab/gantry.yml'), mutate(template.toString()));
-  expect((await git(dir, 'init', '-q', '-b', 'main')).code).toBe(0);
-  expect((await git(dir, 'add', '-A')).code).toBe(0);
-  expect((await git(dir, 'commit', '-qm', 'wrapper')).code).toBe(0);
+  await writeFile(join(dir, '.gitignore'), 'out/\nnode_modules/\n.gitlab-ci-local/\n');
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['config', 'user.name', 'Ada Approver'],
+    ['config', 'user.email', `${APPROVER}@example.com`],
+    ['add', '-A'],
+    ['commit', '-qm', 'project and wrapper'],
+  ]) {
+    const result = await git(dir, ...args);
+    expect(result.code, result.stderr).toBe(0);
+  }
   return dir;
 }
 
-interface Record {
-  job: string;
-  argv: string[];
-  received: { stages: string[]; approvals: { by: string | null }[] } | null;
-  planned: string[];
-  approver: string | null;
+/**
+ * Where gitlab-ci-local keeps a job's artifacts with --no-artifacts-to-source: `.gitlab-ci-local/artifacts/`
+ * under the job's name made file-safe as its `safeDockerString` does (`gantry:verify` → `gantryOgverify`).
+ */
+const artifacts = (dir: string, job: string) =>
+  join(
+    dir,
+    '.gitlab-ci-local/artifacts',
+    job.replace(/[^\w-]+/g, (s) => Buffer.from(s).toString('base64url')),
+  );
+
+/** The run manifest a job left as its artifact. */
+async function artifactManifest(dir: string, job: string): Promise<RunManifest> {
+  return JSON.parse(await readFile(join(artifacts(dir, job), 'out/manifest.json'), 'utf8')) as RunManifest;
 }
+
+/** When a stage record says it ended (NaN when missing, so that a comparison with it fails). */
+const finished = (s?: { startedAt: string; durationMs: number }) =>
+  s ? Date.parse(s.startedAt) + s.durationMs : Number.NaN;
 
 describe.skipIf(skipReason !== undefined)('gitlab-ci-local', () => {
   const dirs: string[] = [];
+  let dir: string;
+  let engine: TestEngine;
   let result: Awaited<ReturnType<typeof gcl>>;
-  let records: Record[];
+  let manifests: Record<string, RunManifest>;
+  let head: string;
 
   beforeAll(async () => {
-    const dir = await makeRepo();
+    dir = await makeRepo();
     dirs.push(dir);
-    const log = join(dir, '..', `${dir.split('/').pop()}-recorder.jsonl`);
-    dirs.push(log);
+    head = (await git(dir, 'rev-parse', 'HEAD')).stdout.trim();
+    engine = await startTestEngine(fullPipelineScenario());
+    const gantry = `${process.execPath} ${join(repoRoot, 'node_modules/tsx/dist/cli.mjs')} ${join(repoRoot, 'pipeline/main.ts')}`;
+    const variables = {
+      ...engine.env,
+      GANTRY: gantry,
+      GANTRY_INSTALL: 'true',
+      GITLAB_CI: 'true',
+    };
+    // Asynchronous: the engine in this process answers the jobs while gitlab-ci-local runs them.
     result = await gcl(
       [
         '--force-shell-executor',
@@ -76,60 +128,97 @@ describe.skipIf(skipReason !== undefined)('gitlab-ci-local', () => {
         '--no-artifacts-to-source',
         '--manual',
         'gantry:approve',
-        '--variable',
-        `GANTRY=${process.execPath} ${join(repoRoot, 'test/ci/support/gantry-recorder.mjs')}`,
-        '--variable',
-        'GANTRY_INSTALL=true',
+        ...Object.entries(variables).flatMap(([k, v]) => ['--variable', `${k}=${v}`]),
       ],
       dir,
-      { ...process.env, GANTRY_REPO: repoRoot, GANTRY_RECORDER_LOG: log },
     );
-    const text = await readFile(log, 'utf8').catch(() => '');
-    records = text
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record);
-  }, 300_000);
+    manifests = {};
+    for (const job of JOBS) {
+      const m = await artifactManifest(dir, job).catch(() => undefined);
+      if (m) manifests[job] = m;
+    }
+  }, 180_000);
 
   afterAll(async () => {
+    await engine?.close();
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   });
 
   it('parses the pipeline and every job passes, the manual approval included', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    for (const job of ['gantry:verify', 'gantry:release', 'gantry:approve', 'gantry:promote']) {
-      expect(result.stdout).toMatch(new RegExp(`PASS\\s+${job}`));
+    for (const job of JOBS) expect(result.stdout).toMatch(new RegExp(`PASS\\s+${job}`));
+  });
+
+  it('runs each phase in its job: the final manifest has every stage passed, phase after phase', () => {
+    const final = manifests['gantry:promote'];
+    expect(final, 'the promote job should leave out/manifest.json as its artifact').toBeDefined();
+    const stages = (final as RunManifest).stages;
+    const phases = Object.values(PHASES);
+    expect(Object.keys(stages).sort()).toEqual(phases.flat().sort());
+    for (const stage of phases.flat()) expect(stages[stage]?.status, stage).toBe('passed');
+    for (const [i, phase] of phases.entries()) {
+      const next = phases[i + 1] ?? [];
+      const end = Math.max(...phase.map((s) => finished(stages[s])));
+      for (const s of next) expect(Date.parse(stages[s]?.startedAt ?? ''), s).toBeGreaterThanOrEqual(end);
     }
   });
 
-  it('runs one phase per job, in phase order, each planning the stages of its phase', () => {
-    expect(records.map((r) => [r.job, r.argv.join(' ')])).toEqual(
-      Object.keys(PHASES).map((phase) => [`gantry:${phase}`, `run --phase ${phase}`]),
-    );
-    for (const r of records) expect(r.planned).toEqual(PHASES[r.argv[2] as keyof typeof PHASES]);
-  });
-
-  it('passes the manifest from each job to the next as an artifact', () => {
-    expect(records[0]?.received).toBeNull();
-    for (const [i, r] of records.entries()) {
-      if (i === 0) continue;
-      const before = records.slice(0, i).flatMap((p) => p.planned);
-      expect(r.received?.stages, `${r.job} should receive what the jobs before it ran`).toEqual(before);
+  it('passes the manifest from each job to the next: each job adds its phase to what it received', () => {
+    for (const [i, job] of JOBS.entries()) {
+      const m = manifests[job];
+      expect(m, `${job} should leave out/manifest.json as its artifact`).toBeDefined();
+      const ran = Object.values(PHASES)
+        .slice(0, i + 1)
+        .flat();
+      expect(Object.keys(m?.stages ?? {}).sort(), job).toEqual([...ran].sort());
     }
   });
 
-  it('records the approver of the manual job, and promote sees the approval', () => {
-    const approve = records.find((r) => r.job === 'gantry:approve');
-    expect(approve?.approver).toBeTruthy();
-    const promote = records.find((r) => r.job === 'gantry:promote');
-    expect(promote?.received?.approvals).toEqual([expect.objectContaining({ by: approve?.approver })]);
+  it('promote deploys the digest the release job built and signed, under the hash that was approved', () => {
+    const released = manifests['gantry:release'] as RunManifest;
+    const final = manifests['gantry:promote'] as RunManifest;
+    const ref = released.components['hello-api']?.image?.ref;
+    expect(ref).toMatch(/@sha256:[a-f0-9]{64}$/);
+    expect(final.contentHash).toBe(released.contentHash);
+    expect(final.components['hello-api']?.image?.ref).toBe(ref);
+    expect(final.deployments.map((d) => [d.environment, d.result, d.digests['hello-api']])).toEqual([
+      ['staging', 'deployed', ref],
+      ['production', 'deployed', ref],
+    ]);
+    // Checkout recorded the commit gitlab-ci-local checked out, and no later job changed it.
+    expect(final.source?.commit).toBe(head);
+  });
+
+  it("hands the manifest hash to later jobs through the release job's dotenv report", async () => {
+    const released = manifests['gantry:release'] as RunManifest;
+    const report = join(artifacts(dir, 'gantry:release'), '.gitlab-ci-reports/dotenv/out/gantry.env');
+    expect(await readFile(report, 'utf8')).toContain(`GANTRY_MANIFEST_HASH=${released.contentHash}\n`);
+  });
+
+  it('records the approver of the manual job from GitLab, bound to the released hash', () => {
+    const final = manifests['gantry:promote'] as RunManifest;
+    expect(final.approvals).toEqual([
+      expect.objectContaining({
+        platform: 'gitlab',
+        by: APPROVER,
+        hash: manifests['gantry:release']?.contentHash,
+        selfApproved: false,
+        url: expect.stringMatching(/\/pipelines\/\d+$/),
+        jobUrl: expect.stringMatching(/\/-\/jobs\/\d+$/),
+      }),
+    ]);
+  });
+
+  it('the engine received only schema-valid queries, from every job', () => {
+    expect(engine.requests.length).toBeGreaterThan(0);
+    expect(engine.requests.filter((r) => !r.valid)).toEqual([]);
   });
 
   it('rejects a broken copy: a job that needs a job that does not exist', async () => {
-    const dir = await makeRepo((t) => t.replace('needs: [ gantry:verify ]', 'needs: [ gantry:verfy ]'));
-    dirs.push(dir);
-    const broken = await gcl(['--list'], dir);
-    expect(broken.code).not.toBe(0);
-    expect(broken.stdout + broken.stderr).toMatch(/gantry:verfy/);
+    const broken = await makeRepo((t) => t.replace('needs: [ gantry:verify ]', 'needs: [ gantry:verfy ]'));
+    dirs.push(broken);
+    const listed = await gcl(['--list'], broken);
+    expect(listed.code).not.toBe(0);
+    expect(listed.stdout + listed.stderr).toMatch(/gantry:verfy/);
   }, 120_000);
 });
