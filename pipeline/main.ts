@@ -32,3 +32,6 @@ process.exitCode = await cli(process.argv.slice(2), {
   isTTY: Boolean(process.stdin.isTTY),
   signal: controller.signal,
 });
+// After an interruption the manifest and summary are written, but a request to the engine that was in flight
+// (a running exec) would keep the process alive until the exec finished: end now.
+if (interrupted > 0) process.exit();
