@@ -1,8 +1,6 @@
 import { DEFAULT_CONFIG_FILE } from '../config/load.ts';
 import type { ExitCode } from '../errors.ts';
-import { runPipeline } from '../flow.ts';
 import { DEFAULT_MANIFEST_FILE } from '../manifest/store.ts';
-import { stageRegistry } from '../stages.ts';
 import { parseFlags, selectionFlags, splitList } from './args.ts';
 import type { Command } from './command.ts';
 
@@ -28,6 +26,12 @@ export const runCommand: Command = {
       },
       usage,
     );
+    // Loaded here, not at the top: the Dagger SDK and the steps take seconds to import, which every other
+    // command (plan, validate, gate, schema) would otherwise pay at start-up.
+    const [{ runPipeline }, { stageRegistry }] = await Promise.all([
+      import('../flow.ts'),
+      import('../stages.ts'),
+    ]);
     const summary = await runPipeline({
       cwd: ctx.cwd,
       configFile: values.config as string,
