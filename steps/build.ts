@@ -3,7 +3,7 @@
  * tarball and the policy gate BEFORE anything is published, a CycloneDX SBOM, then `publish` and the
  * `repository@sha256:…` reference recorded in the run manifest. Blocked → nothing is published (exit 3).
  */
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Container, Directory } from '@dagger.io/dagger';
 import type { Component } from '../pipeline/config/schema.ts';
 import { StageError } from '../pipeline/errors.ts';
@@ -137,10 +137,11 @@ export const buildStage: StageFn = async (ctx) => {
   const verdict = gate(reports, policy);
   const written = await writeImageReports(scanned, ctx.outDir, start);
   await ctx.manifest.update((m) => {
-    m.imageScan = scanRecord(verdict, [
-      ...built.map((b) => b.outcome.file),
-      ...written,
-    ]) as typeof m.imageScan;
+    m.imageScan = scanRecord(
+      verdict,
+      [...built.map((b) => b.outcome.file), ...written],
+      ctx.repoRoot,
+    ) as typeof m.imageScan;
   });
   throwIfBlocked(verdict, 'the image scan', join(ctx.outDir, 'reports'));
 
@@ -151,7 +152,12 @@ export const buildStage: StageFn = async (ctx) => {
     for (const p of published) {
       m.components[p.component.name] = {
         ...m.components[p.component.name],
-        image: { repository: p.repository, digest: p.digest, ref: p.ref, sbom: p.sbomFile },
+        image: {
+          repository: p.repository,
+          digest: p.digest,
+          ref: p.ref,
+          sbom: relative(ctx.repoRoot, p.sbomFile),
+        },
       };
     }
   });

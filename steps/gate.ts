@@ -2,7 +2,7 @@
  * The policy gate as the scan and build stages apply it: parsed scanner output → verdict → manifest
  * record, and the reports written to `out/reports/` whatever the verdict.
  */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import { PolicyError, StageError } from '../pipeline/errors.ts';
 import type { ScanRecord } from '../pipeline/manifest/schema.ts';
@@ -50,8 +50,15 @@ export function failOnCrash(outcomes: readonly ScanOutcome[]): ScanReport[] {
   return outcomes.flatMap((o) => ('report' in o ? [o.report] : []));
 }
 
-/** The manifest record of a verdict. */
-export function scanRecord(verdict: GateVerdict, reports: readonly string[]): z.input<typeof ScanRecord> {
+/**
+ * The manifest record of a verdict. Report paths are kept relative to `base` (the repository root), so they
+ * still resolve in a later CI job, which downloads `out/` into its own work folder.
+ */
+export function scanRecord(
+  verdict: GateVerdict,
+  reports: readonly string[],
+  base: string,
+): z.input<typeof ScanRecord> {
   return {
     verdict: verdict.blocked ? 'blocked' : 'passed',
     counts: verdict.counts,
@@ -60,7 +67,7 @@ export function scanRecord(verdict: GateVerdict, reports: readonly string[]): z.
       expired: verdict.waivers.expired.map((u) => u.waiver.id),
       unused: verdict.waivers.unused.map((w) => w.id),
     },
-    reports: [...reports],
+    reports: reports.map((r) => relative(base, r)),
   };
 }
 

@@ -111,7 +111,7 @@ export const scanStage: StageFn = async (ctx) => {
   const verdict = gate(reports, policy);
   const written = await writeScanReports(reports, ctx.outDir, start);
   await ctx.manifest.update((m) => {
-    m.scan = scanRecord(verdict, [...outcomes.map((o) => o.file), ...written]) as typeof m.scan;
+    m.scan = scanRecord(verdict, [...outcomes.map((o) => o.file), ...written], ctx.repoRoot) as typeof m.scan;
   });
   throwIfBlocked(verdict, 'the source scan', join(ctx.outDir, 'reports'));
   return { message: gateMessage(verdict) };

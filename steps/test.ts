@@ -1,5 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { type Container, ExecError, ReturnType } from '@dagger.io/dagger';
 import type { Component } from '../pipeline/config/schema.ts';
 import { StageError } from '../pipeline/errors.ts';
