@@ -1,0 +1,71 @@
+/**
+ * Gate throughput: 100,000 findings through read + parse + policy ({@link benchGate}, in a child process
+ * so that the peak memory is its own) against `jq` filtering the same report by severity.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GateBench } from './gate.ts';
+import { writeTrivyReport } from './gate.ts';
+import { REPO_ROOT } from './pipeline.ts';
+import { median } from './stats.ts';
+
+/** The jq baseline, or why it was skipped. */
+export type JqBench = { ms: number; peakRssMb: number; matched: number } | { skipped: string };
+
+/** The jq filter: the CRITICAL and HIGH vulnerabilities, counted. */
+export const JQ_FILTER =
+  '[.Results[]?.Vulnerabilities[]? | select(.Severity == "CRITICAL" or .Severity == "HIGH")] | length';
+
+/** Gate and jq figures. */
+export interface GateThroughput {
+  gate: GateBench;
+  jq: JqBench;
+}
+
+/** Runs the gate benchmark in a child process. */
+export function gateInChild(findings: number, runs: number): GateBench {
+  const tsx = join(REPO_ROOT, 'node_modules/.bin/tsx');
+  const result = spawnSync(tsx, [join(REPO_ROOT, 'bench/gate-child.ts'), String(findings), String(runs)], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`bench: gate benchmark failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as GateBench;
+}
+
+/** `jq JQ_FILTER file` under `/usr/bin/time`, median of `runs`. */
+export function jqBench(file: string, runs: number): JqBench {
+  const probe = spawnSync('jq', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return { skipped: 'jq is not installed (apt-get install -y jq)' };
+  const time = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' });
+  if (time.error || time.status !== 0)
+    return { skipped: '/usr/bin/time is not installed (apt-get install -y time)' };
+  const samples = Array.from({ length: runs }, () => {
+    const t0 = performance.now();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', 'jq', JQ_FILTER, file], { encoding: 'utf8' });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`bench: jq failed: ${r.stderr}`);
+    const kb = Number(r.stderr.trim().split('\n').at(-1));
+    return { ms, peakRssMb: kb / 1024, matched: Number(r.stdout.trim()) };
+  });
+  return {
+    ms: median(samples.map((s) => s.ms)),
+    peakRssMb: Math.round(Math.max(...samples.map((s) => s.peakRssMb))),
+    matched: samples[0]?.matched ?? 0,
+  };
+}
+
+/** Measures the gate and jq on reports of `findings` findings. */
+export async function measureGate(findings = 100_000, runs = 5): Promise<GateThroughput> {
+  const gate = gateInChild(findings, runs);
+  const dir = await mkdtemp(join(tmpdir(), 'gantry-bench-jq-'));
+  try {
+    const file = join(dir, 'trivy.json');
+    await writeTrivyReport(file, findings);
+    return { gate, jq: jqBench(file, runs) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

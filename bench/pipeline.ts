@@ -1,0 +1,37 @@
+/** Runs `gantry run` in-process against the wire-test engine, for the engine benchmarks. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { RunManifest } from '../pipeline/manifest/schema.ts';
+import { runCli } from '../test/support/cli.ts';
+import type { TestEngine } from '../test/support/engine/index.ts';
+
+/** The repository root (the benchmarks run Gantry's own gantry.yaml and example). */
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+/** A finished `gantry run`. */
+export interface BenchRun {
+  code: number;
+  stderr: string;
+  /** Wall time of the whole command, in milliseconds. */
+  wallMs: number;
+  manifest: RunManifest;
+}
+
+/** A temporary out/ folder, removed by `cleanup`. */
+export async function tempOut(): Promise<{ manifest: string; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'gantry-bench-'));
+  return { manifest: join(dir, 'manifest.json'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Runs `gantry run <args> --manifest <manifest> --yes` against `engine`; throws when it does not pass. */
+export async function benchRun(engine: TestEngine, args: string[], manifest: string): Promise<BenchRun> {
+  const t0 = performance.now();
+  const result = await engine.run(() =>
+    runCli(['run', ...args, '--manifest', manifest, '--yes'], { cwd: REPO_ROOT, env: { ...engine.env } }),
+  );
+  const wallMs = performance.now() - t0;
+  if (result.code !== 0) throw new Error(`bench: gantry run ${args.join(' ')} failed:\n${result.stderr}`);
+  const written = JSON.parse(await readFile(manifest, 'utf8')) as RunManifest;
+  return { ...result, wallMs, manifest: written };
+}
