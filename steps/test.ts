@@ -79,7 +79,7 @@ export const testStage: StageFn = async (ctx) => {
       if (!r.counts || !r.report) continue;
       m.components[r.component.name] = {
         ...m.components[r.component.name],
-        tests: { ...r.counts, report: r.report },
+        tests: { ...r.counts, report: relative(ctx.repoRoot, r.report) },
       };
     }
   });
