@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../atomic-write.ts';
 import { InputError } from '../errors.ts';
 import { MANIFEST_VERSION, type RunManifest, RunManifest as RunManifestSchema } from './schema.ts';
 
@@ -76,16 +76,4 @@ export async function readManifest(file: string): Promise<RunManifest | undefine
 export async function writeManifest(file: string, manifest: RunManifest): Promise<void> {
   const valid = parseManifest(manifest, file);
   await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`);
-}
-
-/** Writes a file atomically (temporary file in the same directory, then rename). */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await writeFile(temp, content, { mode: 0o644 });
-    await rename(temp, file);
-  } finally {
-    await rm(temp, { force: true });
-  }
 }

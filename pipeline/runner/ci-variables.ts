@@ -1,5 +1,5 @@
+import { writeFileAtomic } from '../atomic-write.ts';
 import type { RunManifest } from '../manifest/schema.ts';
-import { writeFileAtomic } from '../manifest/store.ts';
 
 /**
  * The variables a run hands to later CI jobs, as a dotenv file (`out/gantry.env`): GitLab reads it as the

@@ -1,5 +1,5 @@
+import { writeFileAtomic } from '../atomic-write.ts';
 import type { RunManifest } from '../manifest/schema.ts';
-import { writeFileAtomic } from '../manifest/store.ts';
 import type { RunSummary } from './types.ts';
 
 const icon: Record<string, string> = { passed: '✅', failed: '❌', blocked: '⛔', skipped: '⏭️' };
