@@ -119,5 +119,22 @@ vulnerabilities of the same report (peak RSS from \`/usr/bin/time -f %M\`).
 |---|---|---|---|
 ${row(['`benchGate()` read + parse + gate', ms(g.gate.ms), `${g.gate.peakRssMb} MB`, 'skipped' in g.jq ? 'n/a' : ratio(g.gate.ms, g.jq.ms)])}
 ${jqRow}
+
+## What the figures say
+
+- **Round trips**: the value reads are at the floor (${t.values} sent for ${t.floor} distinct values). Everything above
+  it is ID lookups: the SDK sends \`{ x { id } }\` before passing an object as an argument and does not cache the
+  answer (${t.repeatedIdLookups} of ${t.idLookups} lookups repeat an ID already fetched). An SDK that kept the IDs it fetched would remove the
+  repeats. The one sync followed by a read (\`npm ci\`) is the deps stage's own verdict:
+  deps must fail as deps, and the later read is answered from the engine's cache without running it again.
+- **Parallel efficiency**: the full run is within ${Math.round((p.wallMs / p.criticalPathMs - 1) * 100)}% of the critical path. It is only
+  ${Math.round((1 - p.wallMs / p.sequentialMs) * 100)}% faster than the sequential run because the graph itself allows little overlap: only test and scan
+  run side by side; sign (cosign sign, then three attestations one after another, since cosign appends them to one
+  tag) and the two deploys (verify, apply, rollout, smoke) are chains of dependent execs.
+- **Start-up**: \`plan\` and \`validate\` load no Dagger SDK (run loads it on demand), so they cost little more than
+  tsx itself; tsx's own start-up is most of the rest.
+- **Gate**: the peak memory is that of a whole tsx process (runtime and transpiler included) holding the parsed report.
+- The machine was shared with other work (load average above); the ratios are measured in the same run, so they are
+  more stable than the absolute times.
 `;
 }
