@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.ts';
 
@@ -39,7 +39,7 @@ export function parseYamlWith<S extends z.ZodType>(
     });
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length > 0) {
     const lines = doc.errors.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
@@ -48,6 +48,17 @@ export function parseYamlWith<S extends z.ZodType>(
     throw new InputError(`${codePrefix}_SYNTAX`, `${file} is not valid YAML:\n${lines.join('\n')}`, {
       hint: `fix the YAML syntax at the position shown (indentation, quotes, a missing colon).${refHint}`,
     });
+  }
+  const complexKey = firstComplexKey(doc);
+  if (complexKey) {
+    const pos = lineCounter.linePos(complexKey.range?.[0] ?? 0);
+    throw new InputError(
+      `${codePrefix}_SYNTAX`,
+      `${file}:${pos.line}:${pos.col}: a mapping key must be a plain value`,
+      {
+        hint: `write keys as names (e.g. \`components:\`), not lists or mappings.${refHint}`,
+      },
+    );
   }
   const data: unknown = doc.toJS();
   const result = schema.safeParse(data);
@@ -60,6 +71,21 @@ export function parseYamlWith<S extends z.ZodType>(
   throw new InputError(`${codePrefix}_INVALID`, `${file}: the ${what} has ${count}:\n${body}`, {
     hint: `correct the fields listed above.${refHint}`,
   });
+}
+
+/** The first mapping key that is a list or a mapping (`? [a]: b`), which no Gantry file uses. */
+function firstComplexKey(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key !== null && !isScalar(pair.key) && isNode(pair.key)) {
+        found = pair.key;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function isOnlyComments(text: string): boolean {

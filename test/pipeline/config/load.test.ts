@@ -80,6 +80,12 @@ describe('parseConfig', () => {
     expect(error.message).toMatch(/gantry\.yaml:\d+:\d+: /);
   });
 
+  it('rejects a list used as a mapping key at its position', () => {
+    const error = failure('version: 1\nname: demo\n? [a, b]\n: c\ncomponents: [{ name: api }]\n');
+    expect(error.code).toBe('CONFIG_SYNTAX');
+    expect(error.message).toBe('gantry.yaml:3:3: a mapping key must be a plain value');
+  });
+
   it('rejects an empty file and a comments-only file', () => {
     expect(failure('').code).toBe('CONFIG_EMPTY');
     expect(failure('# nothing here\n').code).toBe('CONFIG_EMPTY');
