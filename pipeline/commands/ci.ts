@@ -28,7 +28,7 @@ export const ciCommand: Command = {
   async run(ctx: CommandContext): Promise<ExitCode> {
     const { values, positionals } = parse(ctx.args);
     if (values.help) {
-      ctx.stdout(usage);
+      ctx.stdout(`${usage}\n`);
       return ExitCode.ok;
     }
     const [action, platform, ...extra] = positionals;
@@ -49,8 +49,8 @@ export const ciCommand: Command = {
     }
     const dir = resolve(ctx.cwd, values.dir ?? '.');
     const results = await writeCiFiles(platform, dir, { force: values.force ?? false });
-    ctx.stdout(results.map(renderResult).join('\n'));
-    ctx.stdout(`Next: docs/ci.md lists the secrets, environments and runner settings ${platform} needs.`);
+    ctx.stdout(`${results.map(renderResult).join('\n')}\n`);
+    ctx.stdout(`Next: docs/ci.md lists the secrets, environments and runner settings ${platform} needs.\n`);
     return ExitCode.ok;
   },
 };

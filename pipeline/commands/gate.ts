@@ -38,7 +38,7 @@ export function createGateCommand(options: GateCommandOptions = {}): Command {
     async run(ctx: CommandContext): Promise<ExitCode> {
       const args = parse(ctx.args);
       if (args.help) {
-        ctx.stdout(usage);
+        ctx.stdout(`${usage}\n`);
         return ExitCode.ok;
       }
       const trivy = args.trivy ?? [];
@@ -54,7 +54,7 @@ export function createGateCommand(options: GateCommandOptions = {}): Command {
         ...semgrep.map((f) => readScanReport(resolve(ctx.cwd, f), 'semgrep')),
       ]);
       const verdict = evaluateGate(reports, policy, { now: now() });
-      ctx.stdout(renderVerdict(verdict));
+      ctx.stdout(`${renderVerdict(verdict)}\n`);
       return verdict.blocked ? ExitCode.blocked : ExitCode.ok;
     },
   };

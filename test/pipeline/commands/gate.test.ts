@@ -60,7 +60,7 @@ describe('gantry gate', () => {
     expect(stdout).toMatch(/ID\s+SEVERITY\s+PACKAGE\/FILE\s+FIXED\s+FINDING\s+WHY/);
     expect(stdout).toMatch(/CVE-2019-14697\s+CRITICAL\s+musl@1\.1\.20-r4\s+1\.1\.20-r5/);
     expect(stdout).toContain('CRITICAL vulnerability with a fix available (1.1.20-r5) blocks');
-    expect(stdout.split('\n').at(-1)).toMatch(/^gate: BLOCKED — 2 blocking finding\(s\)/);
+    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/^gate: BLOCKED — 2 blocking finding\(s\)/);
   });
 
   it('exits 0 when a valid waiver covers the blocking findings, and lists it as applied', async () => {
@@ -70,7 +70,7 @@ describe('gantry gate', () => {
     expect(stdout).toContain(
       'Waivers applied:\n  CVE-2019-14697, expires 2999-12-31, 2 findings: musl unused at run time',
     );
-    expect(stdout.split('\n').at(-1)).toMatch(/^gate: PASSED .*2 waived/);
+    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/^gate: PASSED .*2 waived/);
   });
 
   it('exits 3 again when that waiver has expired, and lists it as expired', async () => {
@@ -139,6 +139,6 @@ describe('gantry gate', () => {
   it('prints usage with --help', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(ExitCode.ok);
-    expect(stdout).toBe(gateCommand.usage);
+    expect(stdout).toBe(`${gateCommand.usage}\n`);
   });
 });
