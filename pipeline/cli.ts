@@ -7,6 +7,7 @@ import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { validateCommand } from './commands/validate.ts';
 import { ExitCode, exitCodeOf, formatError, InputError } from './errors.ts';
+import { packageFile } from './package-files.ts';
 
 /** Every sub-command of `gantry`. */
 export const COMMANDS: readonly Command[] = [
@@ -35,13 +36,11 @@ function help(): string {
   ].join('\n');
 }
 
-/** The package version; package.json is one folder up from the source and two from the compiled dist/. */
 function version(): string {
-  for (const rel of ['../package.json', '../../package.json']) {
-    const url = new URL(rel, import.meta.url);
-    if (existsSync(url)) return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-  }
-  return 'unknown';
+  const file = packageFile('package.json');
+  return existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+    : 'unknown';
 }
 
 /**

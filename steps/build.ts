@@ -3,10 +3,11 @@
  * tarball and the policy gate BEFORE anything is published, a CycloneDX SBOM, then `publish` and the
  * `repository@sha256:…` reference recorded in the run manifest. Blocked → nothing is published (exit 3).
  */
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Container, Directory } from '@dagger.io/dagger';
 import type { Component } from '../pipeline/config/schema.ts';
 import { StageError } from '../pipeline/errors.ts';
+import { resolvePolicyFile } from '../pipeline/package-files.ts';
 import { toGitLabContainerScanning } from '../pipeline/reports/gitlab.ts';
 import { SARIF_TOOLS, toSarif } from '../pipeline/reports/sarif.ts';
 import { writeReportFile } from '../pipeline/reports/write.ts';
@@ -125,7 +126,7 @@ async function publishAll(ctx: StageContext, scanned: readonly Scanned[], target
 /** The build stage (see the module comment). */
 export const buildStage: StageFn = async (ctx) => {
   const start = new Date();
-  const policy = await loadPolicy(resolve(ctx.repoRoot, ctx.config.policy));
+  const policy = await loadPolicy(resolvePolicyFile(ctx.repoRoot, ctx.config.policy));
   const built = await Promise.all(
     ctx.config.components.map((c) => {
       const image = buildImage(checkout(join(ctx.repoRoot, c.path)), { dockerfile: c.dockerfile });

@@ -3,10 +3,10 @@
  * each component's source, then the policy gate in TypeScript on the unfiltered output. Reports are
  * written to `out/reports/` on every run, blocked or not.
  */
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type Directory, dag } from '@dagger.io/dagger';
 import type { Component } from '../pipeline/config/schema.ts';
+import { packageFile, resolvePolicyFile } from '../pipeline/package-files.ts';
 import { toGitLabSast } from '../pipeline/reports/gitlab.ts';
 import { SARIF_TOOLS, toSarif } from '../pipeline/reports/sarif.ts';
 import { writeReportFile } from '../pipeline/reports/write.ts';
@@ -29,7 +29,7 @@ import { SEMGREP_REPORT, type SemgrepOptions, semgrep } from './tools/semgrep.ts
 import { TRIVY_OUT, type TrivyOptions, trivyFs } from './tools/trivy.ts';
 
 /** The Semgrep rules shipped with Gantry (`policies/semgrep/`), the offline default. */
-export const SHIPPED_SEMGREP_RULES = fileURLToPath(new URL('../policies/semgrep/', import.meta.url));
+export const SHIPPED_SEMGREP_RULES = packageFile('policies/semgrep');
 
 /** Options of {@link scanSource}. */
 export interface ScanSourceOptions {
@@ -103,7 +103,7 @@ async function writeScanReports(
 /** The scan stage: every component scanned concurrently; blocked → PolicyError (exit 3), reports kept. */
 export const scanStage: StageFn = async (ctx) => {
   const start = new Date();
-  const policy = await loadPolicy(resolve(ctx.repoRoot, ctx.config.policy));
+  const policy = await loadPolicy(resolvePolicyFile(ctx.repoRoot, ctx.config.policy));
   const outcomes = (
     await Promise.all(ctx.config.components.map((c) => scanComponent(c, ctx.repoRoot, ctx.outDir)))
   ).flat();

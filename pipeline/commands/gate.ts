@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, InputError } from '../errors.ts';
+import { DEFAULT_POLICY, resolvePolicyFile } from '../package-files.ts';
 import { evaluateGate } from '../security/gate.ts';
 import { loadPolicy } from '../security/policy.ts';
 import { renderVerdict } from '../security/render.ts';
@@ -48,7 +49,7 @@ export function createGateCommand(options: GateCommandOptions = {}): Command {
           hint: 'Pass --trivy FILE and/or --semgrep FILE (see gantry gate --help).',
         });
       }
-      const policy = await loadPolicy(resolve(ctx.cwd, args.policy ?? 'policies/default.yaml'));
+      const policy = await loadPolicy(resolvePolicyFile(ctx.cwd, args.policy ?? DEFAULT_POLICY));
       const reports = await Promise.all([
         ...trivy.map((f) => readScanReport(resolve(ctx.cwd, f), 'trivy')),
         ...semgrep.map((f) => readScanReport(resolve(ctx.cwd, f), 'semgrep')),

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/load.ts';
 import { ExitCode } from '../errors.ts';
+import { resolvePolicyFile } from '../package-files.ts';
 import { loadPolicy } from '../security/policy.ts';
 import { parseFlags } from './args.ts';
 import type { Command } from './command.ts';
@@ -21,7 +22,7 @@ export const validateCommand: Command = {
     );
     const file = resolve(ctx.cwd, values.config as string);
     const config = await loadConfig(file);
-    await loadPolicy(resolve(ctx.cwd, config.policy));
+    await loadPolicy(resolvePolicyFile(ctx.cwd, config.policy));
     const components = config.components.map((c) => c.name).join(', ');
     ctx.stdout(
       `✔ ${values.config} is valid: ${config.components.length} component(s) (${components}), policy ${config.policy}\n`,

@@ -82,6 +82,27 @@ describe('the packed package', () => {
       { cwd: project },
     );
     expect(JSON.parse(stdout).order).toHaveLength(9);
+    // A repository without policies/ of its own validates against the shipped default policy.
+    await writeFile(
+      join(project, 'gantry.yaml'),
+      'version: 1\nname: consumer\ncomponents:\n  - name: app\n    path: app\n',
+    );
+    const validate = await exec(join(project, 'node_modules', '.bin', 'gantry'), ['validate'], {
+      cwd: project,
+    });
+    expect(validate.stdout).toContain('gantry.yaml is valid');
+    // The Semgrep rules the scan stage mounts resolve inside the installed package.
+    const { stdout: rules } = await exec(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('./node_modules/gantry/dist/steps/scan.js'); console.log(m.SHIPPED_SEMGREP_RULES)",
+      ],
+      { cwd: project },
+    );
+    expect(rules.trim()).toBe(join(pkg, 'policies', 'semgrep'));
+    expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/^policies\/semgrep\/.+\.yaml$/)]));
   });
 
   it('type-checks a three-stage pipeline composed from its steps', async () => {
