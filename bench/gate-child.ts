@@ -1,6 +1,9 @@
-/** Runs {@link benchGate} in a process of its own, so its peak memory is the gate's alone; prints JSON. */
-import { benchGate } from './gate.ts';
+/**
+ * Runs {@link benchGateFile} in a process of its own on a report another process wrote, so its peak memory
+ * is the gate's alone; prints JSON. Usage: tsx bench/gate-child.ts FILE FINDINGS RUNS
+ */
+import { benchGateFile } from './gate.ts';
 
-const findings = Number(process.argv[2] ?? 100_000);
-const runs = Number(process.argv[3] ?? 5);
-process.stdout.write(`${JSON.stringify(await benchGate(findings, runs))}\n`);
+const [file, findings = '100000', runs = '5'] = process.argv.slice(2);
+if (!file) throw new Error('usage: gate-child.ts FILE [FINDINGS] [RUNS]');
+process.stdout.write(`${JSON.stringify(await benchGateFile(file, Number(findings), Number(runs)))}\n`);

@@ -24,13 +24,17 @@ export interface GateThroughput {
   jq: JqBench;
 }
 
-/** Runs the gate benchmark in a child process. */
-export function gateInChild(findings: number, runs: number): GateBench {
+/** Runs the gate benchmark on `file` in a child process of its own. */
+export function gateInChild(file: string, findings: number, runs: number): GateBench {
   const tsx = join(REPO_ROOT, 'node_modules/.bin/tsx');
-  const result = spawnSync(tsx, [join(REPO_ROOT, 'bench/gate-child.ts'), String(findings), String(runs)], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    tsx,
+    [join(REPO_ROOT, 'bench/gate-child.ts'), file, String(findings), String(runs)],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`bench: gate benchmark failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as GateBench;
 }
@@ -59,12 +63,12 @@ export function jqBench(file: string, runs: number): JqBench {
 
 /** Measures the gate and jq on reports of `findings` findings. */
 export async function measureGate(findings = 100_000, runs = 5): Promise<GateThroughput> {
-  const gate = gateInChild(findings, runs);
-  const dir = await mkdtemp(join(tmpdir(), 'gantry-bench-jq-'));
+  const dir = await mkdtemp(join(tmpdir(), 'gantry-bench-gate-'));
   try {
+    // One report, written here: the gate's child process and jq both only read it.
     const file = join(dir, 'trivy.json');
     await writeTrivyReport(file, findings);
-    return { gate, jq: jqBench(file, runs) };
+    return { gate: gateInChild(file, findings, runs), jq: jqBench(file, runs) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

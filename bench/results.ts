@@ -28,7 +28,7 @@ export function headline(r: BenchResults): string[] {
     `engine round trips: ${t.requests} requests = ${ratio(t.requests, t.floor)} the floor of ${t.floor} distinct values read (${t.idLookups} ID lookups, ${t.repeatedIdLookups} of them repeated; ${t.redundantSyncs} of ${t.syncs} syncs followed by a read of the same container)`,
     `parallel efficiency (${p.execDelayMs} ms per exec): wall ${ms(p.wallMs)} = ${ratio(p.wallMs, p.criticalPathMs)} the critical path (${ms(p.criticalPathMs)}), ${ratio(p.wallMs, p.sequentialMs)} the sequential run (${ms(p.sequentialMs)})`,
     `start-up: gantry plan ${ms(s.plan)} = ${ratio(s.plan, s.node)} node -e 0 (${ms(s.node)}), ${ratio(s.plan, s.tsxEmpty)} tsx on an empty file (${ms(s.tsxEmpty)}); gantry validate ${ms(s.validate)} = ${ratio(s.validate, s.node)} / ${ratio(s.validate, s.tsxEmpty)}`,
-    `gate throughput: ${g.gate.findings.toLocaleString('en')} findings read + parsed + gated in ${ms(g.gate.ms)}, peak ${g.gate.peakRssMb} MB = ${jq}`,
+    `gate throughput: ${g.gate.findings.toLocaleString('en')} findings read + parsed + gated in ${ms(g.gate.ms)}, peak ${g.gate.peakRssMb} MB (${g.gate.baselineRssMb} MB of it the runtime before reading) = ${jq}`,
   ];
 }
 
