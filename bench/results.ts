@@ -111,8 +111,10 @@ ${row(['`tsx pipeline/main.ts validate`', ms(s.validate), ratio(s.validate, s.no
 
 ## Gate throughput
 
-A generated Trivy report of ${g.gate.findings.toLocaleString('en')} findings (bench/gate.ts): read + parse + policy gate in a
-child process of its own (peak RSS of that process), against \`jq '${JQ_FILTER}'\` counting the CRITICAL and HIGH
+A generated Trivy report of ${g.gate.findings.toLocaleString('en')} findings (bench/gate.ts), written by the parent: read + parse +
+policy gate in child processes of their own. Time: median of the runs in one process. Peak memory: median peak RSS of
+separate processes that each gate the report once, as \`gantry gate\` and the scan stage do (${g.gate.baselineRssMb} MB of
+it is the tsx runtime before reading). Against \`jq '${JQ_FILTER}'\` counting the CRITICAL and HIGH
 vulnerabilities of the same report (peak RSS from \`/usr/bin/time -f %M\`).
 
 | | time | peak memory | time vs jq |
@@ -133,7 +135,8 @@ ${jqRow}
   tag) and the two deploys (verify, apply, rollout, smoke) are chains of dependent execs.
 - **Start-up**: \`plan\` and \`validate\` load no Dagger SDK (run loads it on demand), so they cost little more than
   tsx itself; tsx's own start-up is most of the rest.
-- **Gate**: the peak memory is that of a whole tsx process (runtime and transpiler included) holding the parsed report.
+- **Gate**: the peak memory is that of a whole tsx process (runtime and transpiler included) holding the whole
+  parsed report and its normalised findings at once; a streaming parse would lower it at some cost in time.
 - The machine was shared with other work (load average above); the ratios are measured in the same run, so they are
   more stable than the absolute times.
 `;
