@@ -103,6 +103,11 @@ describe('the packed package', () => {
     );
     expect(rules.trim()).toBe(join(pkg, 'policies', 'semgrep'));
     expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/^policies\/semgrep\/.+\.yaml$/)]));
+    // gantry ci init writes, from the installed package, the very wrappers this repository runs on.
+    await exec(join(project, 'node_modules', '.bin', 'gantry'), ['ci', 'init', 'gitlab'], { cwd: project });
+    for (const file of ['.gitlab-ci.yml', 'ci/gitlab/gantry.yml']) {
+      expect(await readFile(join(project, file), 'utf8')).toBe(await readFile(join(root, file), 'utf8'));
+    }
   });
 
   it('type-checks a three-stage pipeline composed from its steps', async () => {

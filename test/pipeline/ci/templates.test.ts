@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,22 +11,25 @@ import {
 import { repoRoot } from '../../ci/support/repo.ts';
 
 describe('CI templates', () => {
-  it.each(CI_PLATFORMS)('%s: every committed wrapper file is identical to its template', async (platform) => {
+  it.each(CI_PLATFORMS)('%s: each template is the committed wrapper of this repository', async (platform) => {
     for (const t of await readCiTemplates(platform)) {
-      const committed = await readFile(join(repoRoot, t.target), 'utf8');
-      expect(committed, `${t.target} differs from pipeline/ci/templates/${platform}/${t.template}`).toBe(
-        t.content,
-      );
+      expect(templatePath(t.target)).toBe(join(repoRoot, t.target));
+      expect(existsSync(templatePath(t.target))).toBe(true);
+      expect(t.content).toMatch(/gantry/);
     }
   });
 
-  it.each(CI_PLATFORMS)(
-    '%s: every file in the template directory is listed (none is forgotten)',
-    async (platform) => {
-      const onDisk = (await readdir(join(templatePath(platform, '.')))).sort();
-      expect(onDisk).toEqual(CI_TEMPLATES[platform].map((t) => t.template).sort());
-    },
-  );
+  it('every template is shipped in the package', async () => {
+    const { files } = (await import('../../../package.json', { with: { type: 'json' } })).default as {
+      files: string[];
+    };
+    for (const t of CI_PLATFORMS.flatMap((p) => CI_TEMPLATES[p])) {
+      expect(
+        files.some((f) => t.target === f || t.target.startsWith(`${f}/`)),
+        `${t.target} is not in package.json "files"`,
+      ).toBe(true);
+    }
+  });
 
   it('targets are unique across platforms, so two platforms can be initialised in one repository', () => {
     const targets = CI_PLATFORMS.flatMap((p) => CI_TEMPLATES[p].map((t) => t.target));
