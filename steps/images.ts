@@ -14,6 +14,7 @@ export const IMAGES = {
   k3s: 'rancher/k3s:v1.31.2-k3s1',
   kubectl: 'bitnami/kubectl:1.31.2',
   curl: 'curlimages/curl:8.11.0',
+  argocd: 'quay.io/argoproj/argocd:v2.13.1',
   helm: 'alpine/helm:3.16.3',
 } as const;
 

@@ -75,6 +75,26 @@ export const HelmSettings = z.strictObject({
     .meta({ description: 'values files relative to the component path' }),
 });
 
+/** An Argo CD application to wait for after a GitOps push: synced to the pushed commit, then healthy. */
+export const ArgoCdWait = z.strictObject({
+  server: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:[0-9]+)?$/, {
+      error: 'host[:port] of the Argo CD API server, e.g. argocd.example.com',
+    })
+    .meta({ description: 'Argo CD API server (host[:port])' }),
+  application: z.string().min(1).meta({ description: 'name of the Argo CD application that syncs the file' }),
+  token: SecretRef.meta({
+    description: 'Argo CD API token (an account with get/sync rights on the application)',
+  }),
+  timeout: z
+    .string()
+    .regex(/^\d+(s|m)$/, { error: 'a duration such as 300s or 10m' })
+    .default('300s')
+    .meta({ description: 'how long to wait for the sync and for health' }),
+  grpcWeb: z.boolean().default(false).meta({ description: 'use gRPC-web (behind proxies that lack HTTP/2)' }),
+});
+
 /** GitOps settings of an environment whose driver is `gitops`: where the image digest is written. */
 export const GitOpsSettings = z.strictObject({
   repository: z
@@ -91,6 +111,7 @@ export const GitOpsSettings = z.strictObject({
     .min(1)
     .default('x-access-token')
     .meta({ description: 'user name sent with the token' }),
+  argocd: ArgoCdWait.optional().meta({ description: 'wait for this Argo CD application after the push' }),
 });
 
 /** A deployment target. Absent cluster settings: an ephemeral k3s runs as a Dagger service (local runs only). */
@@ -157,5 +178,7 @@ export const GantryConfig = z.strictObject({
 export type GantryConfig = z.infer<typeof GantryConfig>;
 /** One component of a validated config. */
 export type Component = z.infer<typeof Component>;
+/** Argo CD wait settings of a validated config. */
+export type ArgoCdWait = z.infer<typeof ArgoCdWait>;
 /** One environment of a validated config. */
 export type Environment = z.infer<typeof Environment>;

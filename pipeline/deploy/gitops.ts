@@ -1,6 +1,7 @@
 import { type Container, dag, type Secret } from '@dagger.io/dagger';
 import { IMAGES } from '../../steps/images.ts';
 import { InputError, StageError } from '../errors.ts';
+import { waitForArgoCd } from './argocd.ts';
 import { imageFileKind, pinImage } from './gitops-edit.ts';
 import type { DeployDriver, DeployRequest } from './types.ts';
 
@@ -106,14 +107,16 @@ export function gitopsDriver(): DeployDriver {
         ])
         .withExec(['git', 'push', 'origin', `HEAD:${branch}`]);
       request.log(`committing ${file} and pushing to ${branch}`);
+      let revision: string;
       try {
-        await pushed.sync();
+        revision = (await pushed.withExec(['git', 'rev-parse', 'HEAD']).stdout()).trim();
       } catch (cause) {
         throw new StageError('GITOPS_PUSH_FAILED', `could not push the digest change to ${target}`, {
           cause,
           hint: 'check that the token may push to the branch and that no one pushed meanwhile, then deploy again',
         });
       }
+      if (settings.argocd) await waitForArgoCd(settings.argocd, revision, { log: request.log });
       return { result: 'deployed', target, url: request.settings.url };
     },
   };

@@ -33,7 +33,12 @@ describe('gitops driver (wire)', () => {
       target: `https://github.com/acme/gitops#main:${FILE}`,
     });
     const execs = engine.execs();
-    expect(execs.map((e) => e.argv.slice(0, 2).join(' '))).toEqual(['git clone', 'git -c', 'git push']);
+    expect(execs.map((e) => e.argv.slice(0, 2).join(' '))).toEqual([
+      'git clone',
+      'git -c',
+      'git push',
+      'git rev-parse',
+    ]);
     expect(execs[0]?.argv).toEqual([
       'git',
       'clone',
