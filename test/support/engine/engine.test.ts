@@ -1,19 +1,9 @@
-import { connection, dag, ExecError, GraphQLRequestError, ReturnType } from '@dagger.io/dagger';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Scenario, startTestEngine, type TestEngine } from './index.ts';
+import { dag, ExecError, GraphQLRequestError, ReturnType } from '@dagger.io/dagger';
+import { describe, expect, it } from 'vitest';
+import { engineSessions } from './session.ts';
 
-let engine: TestEngine | undefined;
-afterEach(async () => {
-  await engine?.close();
-  engine = undefined;
-});
-
-/** Runs `fn` under `connection()` against a fresh engine scripted by `scenario`. */
-async function withEngine(scenario: Scenario, fn: () => Promise<void>): Promise<TestEngine> {
-  engine = await startTestEngine(scenario);
-  await engine.run(() => connection(fn));
-  return engine;
-}
+const sessions = engineSessions();
+const withEngine = sessions.run;
 
 describe('wire-test engine with the real Dagger client', () => {
   it('answers a container chain with the scripted stdout and records the chain', async () => {
@@ -68,7 +58,7 @@ describe('wire-test engine with the real Dagger client', () => {
   });
 
   it('rejects an invalid document posted raw, with a GraphQL error and a record', async () => {
-    engine = await startTestEngine();
+    const engine = await sessions.start();
     const { DAGGER_SESSION_PORT: port, DAGGER_SESSION_TOKEN: token } = engine.env;
     const res = await fetch(`http://127.0.0.1:${port}/query`, {
       method: 'POST',

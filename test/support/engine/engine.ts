@@ -98,6 +98,7 @@ export class TestEngine {
 
   /** Stops the server, dropping open keep-alive connections. */
   async close(): Promise<void> {
+    if (!this.server.listening) return; // closing twice is a no-op
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) =>
       this.server.close((error) => (error ? reject(error) : resolve())),

@@ -1,19 +1,11 @@
 import { connection, dag, GraphQLRequestError, UnknownDaggerError } from '@dagger.io/dagger';
 import { isObjectType } from 'graphql';
-import { afterEach, describe, expect, it } from 'vitest';
-import { engineSchema, type Scenario, startTestEngine, type TestEngine } from './index.ts';
+import { describe, expect, it } from 'vitest';
+import { engineSchema } from './index.ts';
+import { engineSessions } from './session.ts';
 
-let engine: TestEngine | undefined;
-afterEach(async () => {
-  await engine?.close();
-  engine = undefined;
-});
-
-async function withEngine(scenario: Scenario, fn: () => Promise<void>): Promise<TestEngine> {
-  engine = await startTestEngine(scenario);
-  await engine.run(() => connection(fn));
-  return engine;
-}
+const sessions = engineSessions();
+const withEngine = sessions.run;
 
 const failure = (p: Promise<unknown>) =>
   p.then(
@@ -23,7 +15,7 @@ const failure = (p: Promise<unknown>) =>
 
 describe('session protocol', () => {
   it('answers 401 to a wrong token and the client throws', async () => {
-    engine = await startTestEngine();
+    const engine = await sessions.start();
     const { DAGGER_SESSION_PORT: port, DAGGER_SESSION_TOKEN: token } = engine.env;
     const res = await fetch(`http://127.0.0.1:${port}/query`, {
       method: 'POST',
@@ -44,11 +36,11 @@ describe('session protocol', () => {
   });
 
   it('restores the previous session variables after run()', async () => {
-    engine = await startTestEngine();
+    const engine = await sessions.start();
     process.env.DAGGER_SESSION_PORT = 'before';
     try {
       await engine.run(async () =>
-        expect(process.env.DAGGER_SESSION_PORT).toBe(engine?.env.DAGGER_SESSION_PORT),
+        expect(process.env.DAGGER_SESSION_PORT).toBe(engine.env.DAGGER_SESSION_PORT),
       );
       expect(process.env.DAGGER_SESSION_PORT).toBe('before');
       expect(process.env.DAGGER_SESSION_TOKEN).toBeUndefined();
