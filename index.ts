@@ -7,12 +7,10 @@
  */
 
 // Approvals and deploy drivers.
-export { type ApprovalProvider, approvalProvider, requireApproval } from './pipeline/approval/index.ts';
+export { type ApprovalProvider, approvalProvider, requireApproval } from './src/core/approval/index.ts';
 // Configuration.
-export { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from './pipeline/config/load.ts';
-export type { Component, Environment, GantryConfig } from './pipeline/config/schema.ts';
-export { type DeployDriver, deployDriver } from './pipeline/deploy/index.ts';
-export { withEngine } from './pipeline/engine.ts';
+export { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from './src/core/config/load.ts';
+export type { Component, Environment, GantryConfig } from './src/core/config/schema.ts';
 // Errors and exit codes.
 export {
   ApprovalError,
@@ -21,8 +19,7 @@ export {
   InputError,
   PolicyError,
   StageError,
-} from './pipeline/errors.ts';
-export { type RunRequest, runPipeline } from './pipeline/flow.ts';
+} from './src/core/errors.ts';
 // Stage graph, plan and runner.
 export {
   NEEDS,
@@ -32,37 +29,43 @@ export {
   STAGES,
   type StageName,
   selectStages,
-} from './pipeline/graph.ts';
-export type { RunManifest } from './pipeline/manifest/schema.ts';
+} from './src/core/graph.ts';
+export { IMAGES, type ImageName } from './src/core/images.ts';
+export { kyvernoDisagreements, kyvernoPolicy } from './src/core/kyverno.ts';
+export type { RunManifest } from './src/core/manifest/schema.ts';
 // Run manifest.
 export {
   contentHash,
   DEFAULT_MANIFEST_FILE,
   readManifest,
   writeManifest,
-} from './pipeline/manifest/store.ts';
-export { makePlan, type Plan, renderPlan } from './pipeline/plan.ts';
-export { toGitLabContainerScanning, toGitLabSast } from './pipeline/reports/gitlab.ts';
-export { toJUnitXml } from './pipeline/reports/junit.ts';
-export { toSarif } from './pipeline/reports/sarif.ts';
-export { type RunStagesOptions, runStages } from './pipeline/runner/run-stages.ts';
+} from './src/core/manifest/store.ts';
+export { makePlan, type Plan, renderPlan } from './src/core/plan.ts';
+export { toGitLabContainerScanning, toGitLabSast } from './src/core/reports/gitlab.ts';
+export { toJUnitXml } from './src/core/reports/junit.ts';
+export { toSarif } from './src/core/reports/sarif.ts';
+export type { Finding } from './src/core/security/finding.ts';
+export { evaluateGate, type GateVerdict } from './src/core/security/gate.ts';
+export { loadPolicy, type Policy, parsePolicy, type Waiver } from './src/core/security/policy.ts';
+export { classifyScannerExit, readScanReport } from './src/core/security/report-file.ts';
+export { parseSemgrepReport } from './src/core/security/semgrep.ts';
+// Security gate and reports: pure functions over saved scanner output.
+export { parseTrivyReport } from './src/core/security/trivy.ts';
+export { lockfileHash, resolveToolchain, type Toolchain } from './src/core/toolchains.ts';
+export { type DeployDriver, deployDriver } from './src/dagger/drivers/index.ts';
+export { withEngine } from './src/dagger/engine.ts';
+export { checkVerifyOutput, type VerifiedImage, type VerifyOptions, verify } from './src/dagger/verify.ts';
+export { type RunRequest, runPipeline } from './src/runtime/flow.ts';
+export { type RunStagesOptions, runStages } from './src/runtime/run-stages.ts';
 export type {
   RunSummary,
   StageContext,
   StageEvent,
   StageFn,
   StageRegistry,
-} from './pipeline/runner/types.ts';
-export type { Finding } from './pipeline/security/finding.ts';
-export { evaluateGate, type GateVerdict } from './pipeline/security/gate.ts';
-export { loadPolicy, type Policy, parsePolicy, type Waiver } from './pipeline/security/policy.ts';
-export { classifyScannerExit, readScanReport } from './pipeline/security/report-file.ts';
-export { parseSemgrepReport } from './pipeline/security/semgrep.ts';
-// Security gate and reports: pure functions over saved scanner output.
-export { parseTrivyReport } from './pipeline/security/trivy.ts';
-export { stageRegistry } from './pipeline/stages.ts';
-export { approveStage, createApproveStage } from './steps/approve.ts';
-export { type BuildImageOptions, buildImage, buildStage } from './steps/build.ts';
+} from './src/runtime/types.ts';
+export { approveStage, createApproveStage } from './src/stages/approve.ts';
+export { type BuildImageOptions, buildImage, buildStage } from './src/stages/build.ts';
 // Steps: lazy functions over Dagger types.
 export {
   type CheckoutOptions,
@@ -70,13 +73,10 @@ export {
   checkoutStage,
   type SourceInfo,
   sourceInfo,
-} from './steps/checkout.ts';
-export { deployProductionStage, deployStage, deployStagingStage } from './steps/deploy.ts';
-export { type DepsOptions, deps, depsStage, WORKDIR } from './steps/deps.ts';
-export { IMAGES, type ImageName } from './steps/images.ts';
-export { kyvernoDisagreements, kyvernoPolicy } from './steps/kyverno.ts';
-export { type ScanSourceOptions, scanSource, scanStage } from './steps/scan.ts';
-export { type Attestations, signAndAttest, signStage } from './steps/sign.ts';
-export { junitCounts, type TestCounts, type TestRun, test, testStage } from './steps/test.ts';
-export { lockfileHash, resolveToolchain, type Toolchain } from './steps/toolchains.ts';
-export { checkVerifyOutput, type VerifiedImage, type VerifyOptions, verify } from './steps/verify.ts';
+} from './src/stages/checkout.ts';
+export { deployProductionStage, deployStage, deployStagingStage } from './src/stages/deploy.ts';
+export { type DepsOptions, deps, depsStage, WORKDIR } from './src/stages/deps.ts';
+export { type ScanSourceOptions, scanSource, scanStage } from './src/stages/scan.ts';
+export { type Attestations, signAndAttest, signStage } from './src/stages/sign.ts';
+export { stageRegistry } from './src/stages/standard.ts';
+export { junitCounts, type TestCounts, type TestRun, test, testStage } from './src/stages/test.ts';

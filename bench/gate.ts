@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { evaluateGate } from '../pipeline/security/gate.ts';
-import { parsePolicy } from '../pipeline/security/policy.ts';
-import { readScanReport } from '../pipeline/security/report-file.ts';
+import { evaluateGate } from '../src/core/security/gate.ts';
+import { parsePolicy } from '../src/core/security/policy.ts';
+import { readScanReport } from '../src/core/security/report-file.ts';
 
 /** Result of {@link benchGate}. */
 export interface GateBench {

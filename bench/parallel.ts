@@ -7,7 +7,7 @@
  * and each stage's duration there is its own latency. The critical path is the longest path through
  * `NEEDS` (pipeline/graph.ts) over those latencies.
  */
-import { NEEDS, STAGES, type StageName } from '../pipeline/graph.ts';
+import { NEEDS, STAGES, type StageName } from '../src/core/graph.ts';
 import { startTestEngine } from '../test/support/engine/index.ts';
 import { fullPipelineScenario } from '../test/support/scenarios.ts';
 import { benchRun, tempOut } from './pipeline.ts';

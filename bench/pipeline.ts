@@ -2,7 +2,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunManifest } from '../pipeline/manifest/schema.ts';
+import type { RunManifest } from '../src/core/manifest/schema.ts';
 import { runCli } from '../test/support/cli.ts';
 import type { TestEngine } from '../test/support/engine/index.ts';
 

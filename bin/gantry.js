@@ -3,11 +3,11 @@
 // TypeScript entry point through tsx (a dependency), so `npx gantry` works in both.
 import { existsSync } from 'node:fs';
 
-const compiled = new URL('../dist/pipeline/main.js', import.meta.url);
+const compiled = new URL('../dist/src/cli/bin.js', import.meta.url);
 if (existsSync(compiled)) {
   await import(compiled.href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../pipeline/main.ts', import.meta.url).href);
+  await import(new URL('../src/cli/bin.ts', import.meta.url).href);
 }

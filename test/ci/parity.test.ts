@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../pipeline/commands/command.ts';
-import { planCommand } from '../../pipeline/commands/plan.ts';
-import { PHASES } from '../../pipeline/graph.ts';
+import type { CommandContext } from '../../src/cli/commands/command.ts';
+import { planCommand } from '../../src/cli/commands/plan.ts';
+import { PHASES } from '../../src/core/graph.ts';
 import {
   githubInvocations,
   gitlabInvocations,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { engineTarget } from '../../pipeline/engine.ts';
+import { engineTarget } from '../../src/dagger/engine.ts';
 
 const exec = promisify(execFile);
 const root = join(import.meta.dirname, '../..');

@@ -97,7 +97,7 @@ describe('the packed package', () => {
       [
         '--input-type=module',
         '-e',
-        "const m = await import('./node_modules/gantry/dist/steps/scan.js'); console.log(m.SHIPPED_SEMGREP_RULES)",
+        "const m = await import('./node_modules/gantry/dist/src/stages/scan.js'); console.log(m.SHIPPED_SEMGREP_RULES)",
       ],
       { cwd: project },
     );

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { RunManifest } from '../../pipeline/manifest/schema.ts';
+import type { RunManifest } from '../../src/core/manifest/schema.ts';
 import type { CliResult } from '../support/cli.ts';
 import type { TestEngine } from '../support/engine/index.ts';
 import { fullPipelineScenario, type PipelineScenarioOptions } from '../support/scenarios.ts';

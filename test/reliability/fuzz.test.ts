@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../pipeline/config/load.ts';
-import { formatError, InputError } from '../../pipeline/errors.ts';
-import { parsePolicy } from '../../pipeline/security/policy.ts';
+import { parseConfig } from '../../src/core/config/load.ts';
+import { formatError, InputError } from '../../src/core/errors.ts';
+import { parsePolicy } from '../../src/core/security/policy.ts';
 import { runCli } from '../support/cli.ts';
 import { mutations } from './fuzz-gen.ts';
 

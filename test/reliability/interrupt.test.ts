@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseManifest } from '../../pipeline/manifest/store.ts';
+import { parseManifest } from '../../src/core/manifest/store.ts';
 import type { TestEngine } from '../support/engine/index.ts';
 import { fullPipelineScenario } from '../support/scenarios.ts';
 import { ROOT, type Workspace, withEngine, workspace } from './support.ts';

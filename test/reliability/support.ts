@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import type { RunManifest } from '../../pipeline/manifest/schema.ts';
+import type { RunManifest } from '../../src/core/manifest/schema.ts';
 import { type CliResult, runCli } from '../support/cli.ts';
 import { type Scenario, startTestEngine, type TestEngine } from '../support/engine/index.ts';
 

@@ -1,4 +1,4 @@
-import { cli } from '../../pipeline/cli.ts';
+import { cli } from '../../src/cli/cli.ts';
 
 /** The result of running `gantry` in-process. */
 export interface CliResult {

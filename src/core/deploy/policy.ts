@@ -1,0 +1,50 @@
+import type { DeployImage } from '../../dagger/drivers/types.ts';
+import type { GantryConfig } from '../config/schema.ts';
+import { InputError, PolicyError } from '../errors.ts';
+import type { RunManifest } from '../manifest/schema.ts';
+
+/** The images of every configured component, by digest, from the run manifest. */
+export function deployImages(config: Pick<GantryConfig, 'components'>, manifest: RunManifest): DeployImage[] {
+  const missing = config.components.filter((c) => !manifest.components[c.name]?.image);
+  if (missing.length > 0) {
+    throw new InputError(
+      'NO_IMAGE_DIGEST',
+      `the run manifest has no image digest for ${missing.map((c) => c.name).join(', ')}`,
+      {
+        hint: 'run the build stage first (gantry run --phase release), or pass the manifest of the release job',
+      },
+    );
+  }
+  return config.components.map((component) => {
+    const image = manifest.components[component.name]?.image;
+    if (!image) throw new Error('unreachable');
+    return { component, repository: image.repository, digest: image.digest, ref: image.ref };
+  });
+}
+
+/**
+ * Deploy-time policy: every image comes from an allowed registry (`allowed` are `host[:port][/path]`
+ * prefixes) and carries a signature in the manifest. Violations are a {@link PolicyError} (exit 3).
+ */
+export function checkDeployPolicy(
+  images: DeployImage[],
+  manifest: RunManifest,
+  allowed: readonly string[],
+): void {
+  const foreign = images.filter((i) => !allowed.some((prefix) => i.ref.startsWith(`${prefix}/`)));
+  if (foreign.length > 0) {
+    throw new PolicyError(
+      'REGISTRY_NOT_ALLOWED',
+      `${foreign.map((i) => i.ref).join(', ')} ${foreign.length > 1 ? 'are' : 'is'} not from an allowed registry (${allowed.join(', ')})`,
+      { hint: 'deploy only images built and published by this pipeline to the configured registry' },
+    );
+  }
+  const unsigned = images.filter((i) => !manifest.components[i.component.name]?.signature);
+  if (unsigned.length > 0) {
+    throw new PolicyError(
+      'IMAGE_UNSIGNED',
+      `${unsigned.map((i) => i.ref).join(', ')} ${unsigned.length > 1 ? 'have' : 'has'} no signature in the run manifest; only signed images are deployed`,
+      { hint: 'run the sign stage (gantry run --phase release) before deploying' },
+    );
+  }
+}

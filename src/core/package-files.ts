@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The absolute path of a file shipped in the gantry package (`policies/…`, `package.json`). This file sits in
+ * `src/core/` in a source checkout and in `dist/src/core/` in the installed package, so the package root is
+ * two or three folders up.
+ */
+export function packageFile(relative: string): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const candidates = [resolve(here, '../..', relative), resolve(here, '../../..', relative)];
+  return candidates.find((path) => existsSync(path)) ?? (candidates[0] as string);
+}
+
+/** The policy a config names when it names none. */
+export const DEFAULT_POLICY = 'policies/default.yaml';
+
+/**
+ * The policy file to load: the repository's own, or — when the config keeps the default and the repository
+ * has no `policies/default.yaml` — the default policy shipped with gantry.
+ */
+export function resolvePolicyFile(
+  repoRoot: string,
+  configured: string,
+  exists: (path: string) => boolean = existsSync,
+): string {
+  const local = resolve(repoRoot, configured);
+  if (exists(local) || configured !== DEFAULT_POLICY) return local;
+  return packageFile(DEFAULT_POLICY);
+}

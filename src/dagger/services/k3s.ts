@@ -1,0 +1,94 @@
+/**
+ * An embedded Kubernetes cluster for local runs: k3s as a Dagger service, used when an environment has no
+ * `kubeconfig`. It lives inside the Dagger engine for one run (its state on temporary mounts, its kubeconfig
+ * on a cache volume named after the run); each environment deploys into its own namespace. It pulls the run's
+ * images from the embedded registry through a `registries.yaml` mirror (`localhost:5000` → the `registry`
+ * service, plain HTTP). Production configs set `environments.<env>.kubeconfig` (a secret reference) instead.
+ */
+import { dag, type Service } from '@dagger.io/dagger';
+import { IMAGES } from '../../core/images.ts';
+import { CLUSTER_ALIAS } from '../drivers/kubectl.ts';
+import type { Cluster } from '../drivers/types.ts';
+import { EMBEDDED_ADDRESS, EMBEDDED_ALIAS } from './registry.ts';
+
+/** Where k3s writes its kubeconfig (a cache volume shared with the container that reads it). */
+export const K3S_KUBECONFIG_DIR = '/gantry/k3s';
+const KUBECONFIG_FILE = `${K3S_KUBECONFIG_DIR}/kubeconfig.yaml`;
+
+/** Options of {@link k3sServer} and {@link embeddedCluster}. */
+export interface K3sOptions {
+  /** The embedded registry service, mirrored for `localhost:5000` images. @default none */
+  registry?: Service | undefined;
+  /** Image to run. @default IMAGES.k3s */
+  image?: string;
+}
+
+/** `registries.yaml` that sends pulls of `localhost:5000/…` to the embedded registry service over HTTP. */
+export function registriesYaml(): string {
+  return `mirrors:\n  "${EMBEDDED_ADDRESS}":\n    endpoint:\n      - "http://${EMBEDDED_ALIAS}:5000"\n`;
+}
+
+/** argv of the k3s server: no ingress or metrics add-ons, a certificate valid for the service's host name. */
+export const K3S_SERVER_ARGS = [
+  'server',
+  '--disable=traefik',
+  '--disable=metrics-server',
+  `--tls-san=${CLUSTER_ALIAS}`,
+  `--write-kubeconfig=${KUBECONFIG_FILE}`,
+  '--write-kubeconfig-mode=644',
+  '--egress-selector-mode=disabled',
+];
+
+/** The k3s server as a Dagger service (privileged: k3s runs containerd and manages cgroups). */
+export function k3sServer(runId: string, options: K3sOptions = {}): Service {
+  const { registry, image = IMAGES.k3s } = options;
+  const ctr = dag
+    .container()
+    .from(image)
+    .withNewFile('/etc/rancher/k3s/registries.yaml', registriesYaml())
+    .withMountedCache(K3S_KUBECONFIG_DIR, dag.cacheVolume(`gantry-k3s-${runId}`))
+    .withMountedTemp('/var/lib/rancher/k3s')
+    .withMountedTemp('/var/lib/kubelet')
+    .withMountedTemp('/var/lib/cni')
+    .withMountedTemp('/var/log')
+    .withExposedPort(6443);
+  return (registry ? ctr.withServiceBinding(EMBEDDED_ALIAS, registry) : ctr).asService({
+    args: K3S_SERVER_ARGS,
+    useEntrypoint: true,
+    insecureRootCapabilities: true,
+  });
+}
+
+/** Waits for the kubeconfig k3s wrote and prints it with the server address changed to the service's host name. */
+export const READ_KUBECONFIG = [
+  'sh',
+  '-c',
+  `i=0; until [ -s ${KUBECONFIG_FILE} ]; do i=$((i+1)); [ $i -gt 120 ] && echo "k3s wrote no kubeconfig in 120s" >&2 && exit 1; sleep 1; done; ` +
+    `sed "s#https://127.0.0.1:6443#https://${CLUSTER_ALIAS}:6443#" ${KUBECONFIG_FILE}`,
+];
+
+const started = new Map<string, Promise<Cluster>>();
+
+/**
+ * The embedded cluster of a run: starts the k3s service (once per run; it stays up for every later
+ * deploy of the run), reads its kubeconfig from the service's kubeconfig volume and keeps it only as a
+ * Dagger secret.
+ */
+export function embeddedCluster(runId: string, options: K3sOptions = {}): Promise<Cluster> {
+  const known = started.get(runId);
+  if (known) return known;
+  const cluster = (async (): Promise<Cluster> => {
+    const service = await k3sServer(runId, options).start();
+    const kubeconfig = await dag
+      .container()
+      .from(options.image ?? IMAGES.k3s)
+      .withMountedCache(K3S_KUBECONFIG_DIR, dag.cacheVolume(`gantry-k3s-${runId}`))
+      .withServiceBinding(CLUSTER_ALIAS, service)
+      .withExec(READ_KUBECONFIG)
+      .stdout();
+    return { kubeconfig: dag.setSecret(`gantry-k3s-kubeconfig-${runId}`, kubeconfig), service };
+  })();
+  started.set(runId, cluster);
+  cluster.catch(() => started.delete(runId));
+  return cluster;
+}

@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+import { loadConfig } from '../core/config/load.ts';
+import { parseDuration } from '../core/duration.ts';
+import { type Selection, selectStages } from '../core/graph.ts';
+import { newManifest, readManifest } from '../core/manifest/store.ts';
+import { detectPlatform } from '../core/platform.ts';
+import { withEngine } from '../dagger/engine.ts';
+import { writeCiVariables } from './ci-variables.ts';
+import { manifestHandle } from './manifest-handle.ts';
+import { renderEvent, renderSummary } from './render.ts';
+import { runStages } from './run-stages.ts';
+import { writeRunSummary } from './summary.ts';
+import type { RunOptions, RunSummary, StageRegistry } from './types.ts';
+
+/** Inputs of one pipeline run. */
+export interface RunRequest {
+  /** Repository root. */
+  cwd: string;
+  /** gantry.yaml, relative to cwd. */
+  configFile: string;
+  /** Run manifest, relative to cwd; read if present (later phases), then updated. */
+  manifestFile: string;
+  /** Which stages. */
+  selection: Selection;
+  /** Options stages read. */
+  options: RunOptions;
+  /** The stage functions. */
+  stages: StageRegistry;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Progress output. */
+  print: (line: string) => void;
+  /** Cancels the run (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The whole flow of a run: config → selection → manifest → engine → stages → summary.
+ * Returns the summary; its exit code is that of the first stage that did not pass.
+ */
+export async function runPipeline(request: RunRequest): Promise<RunSummary> {
+  const { cwd, env, print } = request;
+  const config = await loadConfig(resolve(cwd, request.configFile));
+  const selected = selectStages(request.selection);
+  const manifestFile = resolve(cwd, request.manifestFile);
+  const outDir = resolve(manifestFile, '..');
+  const existing = await readManifest(manifestFile);
+  const manifest = manifestHandle(manifestFile, existing ?? newManifest(detectPlatform(env)));
+  await manifest.update(() => {});
+  print(`gantry: ${selected.join(' → ')}${existing ? ` (continuing run ${existing.runId})` : ''}`);
+
+  const summary = await withEngine(env, print, () =>
+    runStages(
+      selected,
+      request.stages,
+      {
+        config,
+        repoRoot: cwd,
+        outDir,
+        manifest,
+        env,
+        options: request.options,
+        log: (s, l) => print(`  [${s}] ${l}`),
+      },
+      {
+        timeoutMs: parseDuration(config.stageTimeout),
+        signal: request.signal,
+        onEvent: (event) => print(renderEvent(event)),
+        record: (event, startedAt) =>
+          event.kind === 'started'
+            ? Promise.resolve()
+            : manifest
+                .update((m) => {
+                  m.stages[event.stage] = {
+                    status: event.kind,
+                    startedAt: startedAt.toISOString(),
+                    durationMs: 'durationMs' in event ? Math.round(event.durationMs) : 0,
+                    message:
+                      event.kind === 'passed'
+                        ? event.message
+                        : event.kind === 'skipped'
+                          ? event.reason
+                          : event.message,
+                  };
+                })
+                .then(() => {}),
+      },
+    ),
+  );
+  await writeRunSummary(resolve(outDir, 'summary.md'), manifest.get(), summary);
+  await writeCiVariables(resolve(outDir, 'gantry.env'), manifest.get());
+  print(renderSummary(summary));
+  return summary;
+}

@@ -1,0 +1,75 @@
+import { stagingPassed, verifiedHash } from '../core/approval/binding.ts';
+import { approvalProvider } from '../core/approval/index.ts';
+import type { ApprovalProvider } from '../core/approval/types.ts';
+import { deployImages } from '../core/deploy/policy.ts';
+import { ApprovalError } from '../core/errors.ts';
+import { detectPlatform, type PlatformName } from '../core/platform.ts';
+import type { StageFn } from '../runtime/types.ts';
+
+/** Options of {@link createApproveStage}. */
+export interface ApproveStageOptions {
+  /** The provider of a platform. @default {@link approvalProvider} */
+  provider?: (platform: PlatformName) => ApprovalProvider;
+  /** The clock. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** True on any CI system: a detected platform, or the `CI` variable most CI systems set. */
+export function onCI(env: Readonly<Record<string, string | undefined>>): boolean {
+  const ci = env.CI?.toLowerCase();
+  return (
+    detectPlatform(env).name !== 'local' || (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0')
+  );
+}
+
+/**
+ * Makes the approve stage: binds an approval to the manifest's recomputed content hash (commit + digests) once those
+ * digests passed staging, through the platform's provider (local prompt or `--approve`, GitHub, GitLab,
+ * Jenkins), and records who, when, where and which hash in the manifest. `--yes` is refused on CI.
+ */
+export function createApproveStage(options: ApproveStageOptions = {}): StageFn {
+  const { provider = approvalProvider, now = () => new Date() } = options;
+  return async (ctx) => {
+    const manifest = ctx.manifest.get();
+    const hash = verifiedHash(manifest);
+    deployImages(ctx.config, manifest);
+    const platform = detectPlatform(ctx.env).name;
+    if (ctx.options.yes && onCI(ctx.env)) {
+      throw new ApprovalError('YES_ON_CI', '--yes (self-approval) is refused on CI', {
+        hint: `approve through ${platform === 'local' ? 'the CI system' : platform}'s own approval (protected environment, manual job or input step), or pass --approve ${hash}`,
+      });
+    }
+    if (ctx.config.environments.production?.approval === false) {
+      return {
+        message: 'WARNING: approval disabled for production (environments.production.approval: false)',
+      };
+    }
+    if (ctx.config.environments.staging && !stagingPassed(manifest, hash)) {
+      throw new ApprovalError(
+        'STAGING_NOT_PASSED',
+        `the digests of ${hash} have not been deployed to staging successfully`,
+        {
+          hint: 'run deploy-staging for this manifest first (gantry run --phase release)',
+        },
+      );
+    }
+    const record = await provider(platform).approve({
+      hash,
+      manifest,
+      env: ctx.env,
+      options: ctx.options,
+      show: ctx.log,
+      signal: ctx.signal,
+      now,
+    });
+    await ctx.manifest.update((m) => {
+      m.approvals.push(record);
+    });
+    return {
+      message: `${hash.slice(0, 19)}… approved by ${record.by} on ${record.platform}${record.selfApproved ? ' (self-approved, --yes)' : ''}`,
+    };
+  };
+}
+
+/** The approve stage with the platform providers. */
+export const approveStage: StageFn = createApproveStage();

@@ -1,0 +1,167 @@
+/**
+ * The build stage: per component, concurrently — `docker build` of the source, Trivy scan of the image
+ * tarball and the policy gate BEFORE anything is published, a CycloneDX SBOM, then `publish` and the
+ * `repository@sha256:…` reference recorded in the run manifest. Blocked → nothing is published (exit 3).
+ */
+import { join, relative } from 'node:path';
+import type { Container, Directory } from '@dagger.io/dagger';
+import type { Component } from '../core/config/schema.ts';
+import { StageError } from '../core/errors.ts';
+import { IMAGES } from '../core/images.ts';
+import { resolvePolicyFile } from '../core/package-files.ts';
+import { toGitLabContainerScanning } from '../core/reports/gitlab.ts';
+import { SARIF_TOOLS, toSarif } from '../core/reports/sarif.ts';
+import { writeReportFile } from '../core/reports/write.ts';
+import { loadPolicy } from '../core/security/policy.ts';
+import type { ScanReport } from '../core/security/scan-report.ts';
+import {
+  failOnCrash,
+  gate,
+  gateMessage,
+  recordScannerRun,
+  reportPath,
+  scanRecord,
+  throwIfBlocked,
+} from '../dagger/scan-gate.ts';
+import { publishImage, type RegistryTarget, registryTarget } from '../dagger/services/registry.ts';
+import { readScannerRun } from '../dagger/tools/scanner-run.ts';
+import { TRIVY_OUT, trivyImage, trivySbom } from '../dagger/tools/trivy.ts';
+import type { StageContext, StageFn } from '../runtime/types.ts';
+import { checkout } from './checkout.ts';
+
+/** Options of {@link buildImage}. */
+export interface BuildImageOptions {
+  /** Dockerfile, relative to the source. @default 'Dockerfile' */
+  dockerfile?: string;
+}
+
+/** The image of a source folder built from its Dockerfile (lazy). */
+export function buildImage(source: Directory, options: BuildImageOptions = {}): Container {
+  const { dockerfile = 'Dockerfile' } = options;
+  return source.dockerBuild({ dockerfile });
+}
+
+/** The repository an image is published under: `component.image`, or the component name. */
+export const repositoryOf = (component: Component): string => component.image ?? component.name;
+
+async function scanImage(component: Component, image: Container, outDir: string) {
+  const tarball = image.asTarball();
+  const [run, sbom] = await Promise.all([
+    readScannerRun(trivyImage(tarball), `${TRIVY_OUT}/trivy.json`),
+    trivySbom(tarball).contents(),
+  ]);
+  const sbomFile = join(outDir, 'sbom', `${component.name}.cdx.json`);
+  await writeReportFile(sbomFile, sbom);
+  const outcome = await recordScannerRun(
+    'trivy',
+    component.name,
+    run,
+    reportPath(outDir, `trivy-image-${component.name}.json`),
+  );
+  return { component, image, sbomFile, outcome };
+}
+
+type Scanned = Awaited<ReturnType<typeof scanImage>> & { report: ScanReport };
+
+const versionOf = (image: string) => image.replace(/^.*:v?/, '');
+
+async function writeImageReports(scanned: readonly Scanned[], outDir: string, start: Date) {
+  const files = {
+    sarif: reportPath(outDir, 'trivy-image.sarif'),
+    gitlab: reportPath(outDir, 'gl-container-scanning-report.json'),
+  };
+  const scanner = { id: 'trivy', name: 'Trivy', version: versionOf(IMAGES.trivy), vendor: 'Aqua Security' };
+  const perImage = scanned.map((s) =>
+    toGitLabContainerScanning(s.report.findings, {
+      scanner,
+      startTime: start,
+      endTime: new Date(),
+      image: s.report.artifactName ?? s.component.name,
+      ...(s.report.operatingSystem ? { operatingSystem: s.report.operatingSystem } : {}),
+    }),
+  );
+  const [first] = perImage;
+  const gitlab = first && { ...first, vulnerabilities: perImage.flatMap((r) => r.vulnerabilities) };
+  await Promise.all([
+    writeReportFile(
+      files.sarif,
+      toSarif(
+        scanned.flatMap((s) => s.report.findings),
+        SARIF_TOOLS.trivy,
+      ),
+    ),
+    gitlab ? writeReportFile(files.gitlab, gitlab) : Promise.resolve(),
+  ]);
+  return Object.values(files);
+}
+
+function imageTag(ctx: StageContext): string {
+  const m = ctx.manifest.get();
+  return m.source ? m.source.commit.slice(0, 12) : `run-${m.runId.slice(0, 8)}`;
+}
+
+async function publishAll(ctx: StageContext, scanned: readonly Scanned[], target: RegistryTarget) {
+  const tag = imageTag(ctx);
+  return Promise.all(
+    scanned.map(async (s) => {
+      const ref = await publishImage(s.image, target, repositoryOf(s.component), tag);
+      const match = /^(?<repository>[^@\s]+)@(?<digest>sha256:[a-f0-9]{64})$/.exec(ref);
+      if (!match?.groups) {
+        throw new StageError(
+          'PUBLISH_NO_DIGEST',
+          `publishing ${s.component.name} returned ${ref}, not a digest`,
+          {
+            hint: 'check that the registry supports OCI manifests and returns a digest on push',
+          },
+        );
+      }
+      // publish may echo the tag (`repo:tag@sha256:…`); the recorded reference is by digest alone.
+      const repository = (match.groups.repository ?? '').replace(/:[^/:]*$/, '');
+      const digest = match.groups.digest ?? '';
+      return { ...s, repository, digest, ref: `${repository}@${digest}` };
+    }),
+  );
+}
+
+/** The build stage (see the module comment). */
+export const buildStage: StageFn = async (ctx) => {
+  const start = new Date();
+  const policy = await loadPolicy(resolvePolicyFile(ctx.repoRoot, ctx.config.policy));
+  const built = await Promise.all(
+    ctx.config.components.map((c) => {
+      const image = buildImage(checkout(join(ctx.repoRoot, c.path)), { dockerfile: c.dockerfile });
+      return scanImage(c, image, ctx.outDir);
+    }),
+  );
+  const reports = failOnCrash(built.map((b) => b.outcome));
+  const scanned = built.map((b, i) => ({ ...b, report: reports[i] as ScanReport }));
+  const verdict = gate(reports, policy);
+  const written = await writeImageReports(scanned, ctx.outDir, start);
+  await ctx.manifest.update((m) => {
+    m.imageScan = scanRecord(
+      verdict,
+      [...built.map((b) => b.outcome.file), ...written],
+      ctx.repoRoot,
+    ) as typeof m.imageScan;
+  });
+  throwIfBlocked(verdict, 'the image scan', join(ctx.outDir, 'reports'));
+
+  const target = registryTarget(ctx.config, ctx.manifest.get().runId);
+  const published = await publishAll(ctx, scanned, target);
+  await ctx.manifest.update((m) => {
+    m.registry = { address: target.address, embedded: target.kind === 'embedded' };
+    for (const p of published) {
+      m.components[p.component.name] = {
+        ...m.components[p.component.name],
+        image: {
+          repository: p.repository,
+          digest: p.digest,
+          ref: p.ref,
+          sbom: relative(ctx.repoRoot, p.sbomFile),
+        },
+      };
+    }
+  });
+  const refs = published.map((p) => p.ref).join(', ');
+  return { message: `${refs} (${gateMessage(verdict)})` };
+};

@@ -1,0 +1,88 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { contentHash, newManifest, readManifest, writeManifest } from '../../../src/core/manifest/store.ts';
+
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+function sample() {
+  const m = newManifest({ name: 'local' }, new Date('2026-11-22T10:00:00Z'));
+  m.source = { commit: 'a'.repeat(40), ref: 'main', dirty: false };
+  m.components.api = { image: { repository: 'reg/api', digest: digest('1'), ref: `reg/api@${digest('1')}` } };
+  m.components.web = { image: { repository: 'reg/web', digest: digest('2'), ref: `reg/web@${digest('2')}` } };
+  return m;
+}
+
+describe('contentHash', () => {
+  it('is stable across key order and unrelated fields', () => {
+    const a = sample();
+    const b = sample();
+    b.components = { web: b.components.web ?? {}, api: b.components.api ?? {} };
+    b.deployments.push({
+      environment: 'staging',
+      digests: {},
+      result: 'deployed',
+      at: '2026-11-22T10:05:00Z',
+    });
+    b.runId = 'other';
+    expect(contentHash(b)).toBe(contentHash(a));
+    expect(contentHash(a)).toMatch(/^sha256:[a-f0-9]{64}$/);
+  });
+
+  it("changes when a digest, the commit or the run's generated public key changes", () => {
+    const base = contentHash(sample());
+    const otherDigest = sample();
+    otherDigest.components.api = {
+      image: { repository: 'reg/api', digest: digest('3'), ref: `reg/api@${digest('3')}` },
+    };
+    const otherCommit = sample();
+    otherCommit.source = { commit: 'b'.repeat(40), ref: 'main', dirty: false };
+    const otherKey = sample();
+    otherKey.signingPublicKey = '-----BEGIN PUBLIC KEY-----\nattacker\n-----END PUBLIC KEY-----\n';
+    expect(contentHash(otherKey)).not.toBe(base);
+    expect(contentHash(otherDigest)).not.toBe(base);
+    expect(contentHash(otherCommit)).not.toBe(base);
+  });
+});
+
+describe('manifest files', () => {
+  it('round-trips through an atomic write and leaves no temporary file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-manifest-'));
+    const file = join(dir, 'out', 'manifest.json');
+    const manifest = sample();
+    await writeManifest(file, manifest);
+    expect(await readManifest(file)).toEqual(manifest);
+    expect(await readdir(join(dir, 'out'))).toEqual(['manifest.json']);
+  });
+
+  it('returns undefined when there is no manifest yet', async () => {
+    expect(await readManifest('/nonexistent/manifest.json')).toBeUndefined();
+  });
+
+  it('rejects a truncated or invalid manifest with exit 2, never ignoring it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-manifest-'));
+    const file = join(dir, 'manifest.json');
+    const text = `${JSON.stringify(sample())}`;
+    await writeFile(file, text.slice(0, text.length / 2));
+    await expect(readManifest(file)).rejects.toMatchObject({ exitCode: 2, code: 'MANIFEST_INVALID' });
+    await writeFile(
+      file,
+      JSON.stringify({ ...sample(), source: { commit: 'HEAD', ref: 'main', dirty: false } }),
+    );
+    await expect(readManifest(file)).rejects.toThrow(/source\.commit/);
+    await writeFile(file, JSON.stringify({ ...sample(), version: 99 }));
+    await expect(readManifest(file)).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it('refuses to write an invalid manifest and keeps the previous file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-manifest-'));
+    const file = join(dir, 'manifest.json');
+    await writeManifest(file, sample());
+    const before = await readFile(file, 'utf8');
+    const bad = sample();
+    bad.components.api = { image: { repository: 'reg/api', digest: 'latest', ref: 'reg/api:latest' } };
+    await expect(writeManifest(file, bad)).rejects.toMatchObject({ exitCode: 2 });
+    expect(await readFile(file, 'utf8')).toBe(before);
+  });
+});

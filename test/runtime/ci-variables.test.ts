@@ -1,0 +1,33 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { newManifest } from '../../src/core/manifest/store.ts';
+import { ciVariables, writeCiVariables } from '../../src/runtime/ci-variables.ts';
+
+const parseDotenv = (text: string) =>
+  Object.fromEntries(
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+
+describe('ciVariables', () => {
+  it('hands the run id on before the build, and the manifest hash once the digests are fixed', () => {
+    const m = newManifest({ name: 'gitlab' });
+    expect(parseDotenv(ciVariables(m))).toEqual({ GANTRY_RUN_ID: m.runId });
+    m.contentHash = `sha256:${'a'.repeat(64)}`;
+    expect(parseDotenv(ciVariables(m))).toEqual({
+      GANTRY_RUN_ID: m.runId,
+      GANTRY_MANIFEST_HASH: m.contentHash,
+    });
+  });
+
+  it('writes the dotenv file GitLab reads as artifacts:reports:dotenv', async () => {
+    const m = newManifest({ name: 'local' });
+    const file = join(await mkdtemp(join(tmpdir(), 'gantry-env-')), 'out', 'gantry.env');
+    await writeCiVariables(file, m);
+    expect(await readFile(file, 'utf8')).toBe(ciVariables(m));
+  });
+});

@@ -1,0 +1,139 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PolicyError } from '../../src/core/errors.ts';
+import { IMAGES } from '../../src/core/images.ts';
+import { buildStage } from '../../src/stages/build.ts';
+import type { Step } from '../support/engine/index.ts';
+import { COMMIT, fixture, REPO_ROOT, runStage, stageContext, type TempRepo, tempRepo } from './support.ts';
+
+let repo: TempRepo | undefined;
+afterEach(async () => {
+  await repo?.cleanup();
+  repo = undefined;
+});
+
+const POLICY = join(REPO_ROOT, 'policies/default.yaml');
+const CLEAN = '{"SchemaVersion":2,"ArtifactName":"img.tar","ArtifactType":"container_image"}';
+const SBOM = '{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}';
+
+const files = (imageReport: string) => (steps: Step[]) => {
+  const path = [...steps].reverse().find((s) => s.field === 'file')?.args.path;
+  if (path === '/out/trivy.json') return imageReport;
+  if (path === '/out/sbom.cdx.json') return SBOM;
+  return undefined;
+};
+
+const leaf = (steps: Step[]) => steps.at(-1)?.field;
+
+async function context(config: Record<string, unknown> = {}) {
+  repo = await tempRepo();
+  const ctx = stageContext(repo, {
+    components: [{ name: 'api', dockerfile: 'build/Dockerfile' }],
+    policy: POLICY,
+    ...config,
+  });
+  await ctx.manifest.update((m) => {
+    m.source = { commit: COMMIT, ref: 'main', dirty: false };
+  });
+  return ctx;
+}
+
+describe('build stage (wire)', () => {
+  it('builds with dockerBuild, scans the tarball with trivy image --input, then publishes by digest', async () => {
+    const ctx = await context();
+    const { engine, error, result } = await runStage(buildStage, ctx, { files: files(CLEAN) });
+    expect(error).toBeUndefined();
+    const scan = engine.execs().find((e) => e.argv.slice(0, 2).join(' ') === 'trivy image');
+    expect(scan?.image).toBe(IMAGES.trivy);
+    expect(scan?.argv).toEqual(expect.arrayContaining(['--input', '/image/image.tar', '--format', 'json']));
+    const tar = scan?.mounts.find((m) => m.path === '/image/image.tar');
+    const fields = tar?.source?.map((s) => s.field) ?? [];
+    expect(fields).toEqual(['host', 'directory', 'dockerBuild', 'asTarball']);
+    expect(tar?.source?.[2]?.args).toEqual({ dockerfile: 'build/Dockerfile' });
+    const sbom = engine.execs().find((e) => e.argv.includes('cyclonedx'));
+    expect(sbom?.argv).toEqual(
+      expect.arrayContaining(['--input', '/image/image.tar', '--format', 'cyclonedx']),
+    );
+
+    // publish comes after the image scan answered, to the embedded registry as a service.
+    const publish = engine.calls.find((c) => leaf(c.steps) === 'publish');
+    expect(publish?.steps.at(-1)?.args.address).toBe(`localhost:5000/api:${COMMIT.slice(0, 12)}`);
+    const registry = publish?.steps.at(-1)?.args.registryService as Step[];
+    expect(registry.map((s) => s.field)).toEqual([
+      'container',
+      'from',
+      'withMountedCache',
+      'withExposedPort',
+      'asService',
+    ]);
+    expect(registry[1]?.args.address).toBe(IMAGES.registry);
+    const scanRequests = engine.calls
+      .filter((c) => c.steps.some((s) => s.field === 'withExec' && (s.args.args as string[])[1] === 'image'))
+      .map((c) => engine.requests[c.request]);
+    const publishRequest = engine.requests[publish?.request ?? -1];
+    for (const r of scanRequests)
+      expect(r?.end ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(publishRequest?.start ?? 0);
+
+    const m = ctx.manifest.get();
+    const image = m.components.api?.image;
+    expect(image?.ref).toMatch(/^localhost:5000\/api@sha256:[a-f0-9]{64}$/);
+    expect(image?.ref).toBe(`${image?.repository}@${image?.digest}`);
+    expect(m.registry).toEqual({ address: 'localhost:5000', embedded: true });
+    expect(m.imageScan?.verdict).toBe('passed');
+    expect(await readFile(join(repo?.outDir ?? '', 'sbom/api.cdx.json'), 'utf8')).toBe(SBOM);
+    // Relative to the repository root, so a later CI job finds it in its own copy of out/.
+    expect(image?.sbom).toBe('out/sbom/api.cdx.json');
+    expect(result?.message).toContain(image?.ref);
+  });
+
+  it('publishes nothing when the image scan blocks (exit 3), and still writes the reports', async () => {
+    const ctx = await context();
+    const { engine, error } = await runStage(buildStage, ctx, {
+      files: files(await fixture('trivy/image-alpine-39.json')),
+    });
+    expect(error).toBeInstanceOf(PolicyError);
+    expect(engine.calls.some((c) => leaf(c.steps) === 'publish')).toBe(false);
+    expect(ctx.manifest.get().components.api?.image).toBeUndefined();
+    expect(ctx.manifest.get().imageScan?.verdict).toBe('blocked');
+    const gl = JSON.parse(
+      await readFile(join(repo?.outDir ?? '', 'reports/gl-container-scanning-report.json'), 'utf8'),
+    );
+    expect(gl.vulnerabilities.length).toBeGreaterThan(0);
+    await expect(readFile(join(repo?.outDir ?? '', 'reports/trivy-image.sarif'), 'utf8')).resolves.toContain(
+      '2.1.0',
+    );
+  });
+
+  it('publishes to a configured registry with withRegistryAuth and the password as a secret', async () => {
+    const ctx = await context({
+      registry: { address: 'ghcr.io/acme', username: 'bot', password: 'env://REGISTRY_TOKEN' },
+    });
+    const { engine, error } = await runStage(buildStage, ctx, {
+      files: files(CLEAN),
+      secrets: { 'env://REGISTRY_TOKEN': 'hunter2-token' },
+    });
+    expect(error).toBeUndefined();
+    const publish = engine.calls.find((c) => leaf(c.steps) === 'publish');
+    const auth = publish?.steps.find((s) => s.field === 'withRegistryAuth');
+    expect(auth?.args).toMatchObject({ address: 'ghcr.io/acme', username: 'bot' });
+    expect((auth?.args.secret as Step[] | undefined)?.at(-1)).toEqual({
+      field: 'secret',
+      args: { uri: 'env://REGISTRY_TOKEN' },
+    });
+    expect(publish?.steps.at(-1)?.args.registryService).toBeUndefined();
+    expect(engine.leaks('hunter2-token')).toEqual([]);
+    expect(ctx.manifest.get().registry).toEqual({ address: 'ghcr.io/acme', embedded: false });
+  });
+
+  it('builds and scans several components concurrently', async () => {
+    const ctx = await context({ components: [{ name: 'api' }, { name: 'web' }] });
+    const { engine, error } = await runStage(buildStage, ctx, {
+      files: files(CLEAN),
+      exec: [{ argv: /^trivy/, delayMs: 150 }],
+    });
+    expect(error).toBeUndefined();
+    expect(engine.maxConcurrency()).toBeGreaterThanOrEqual(4);
+    expect(Object.keys(ctx.manifest.get().components).sort()).toEqual(['api', 'web']);
+  });
+});
