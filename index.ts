@@ -6,6 +6,7 @@
  * import { checkout, deps, test, resolveToolchain } from 'gantry';
  */
 
+export { main } from './src/cli/main.ts';
 // Approvals and deploy drivers.
 export { type ApprovalProvider, approvalProvider, requireApproval } from './src/core/approval/index.ts';
 // Configuration.
@@ -21,15 +22,7 @@ export {
   StageError,
 } from './src/core/errors.ts';
 // Stage graph, plan and runner.
-export {
-  NEEDS,
-  PHASES,
-  type PhaseName,
-  type Selection,
-  STAGES,
-  type StageName,
-  selectStages,
-} from './src/core/graph.ts';
+export { buildGraph, type Selection, type StageGraph, selectStages } from './src/core/graph.ts';
 export { IMAGES, type ImageName } from './src/core/images.ts';
 export { kyvernoDisagreements, kyvernoPolicy } from './src/core/kyverno.ts';
 export type { RunManifest } from './src/core/manifest/schema.ts';
@@ -52,31 +45,43 @@ export { parseSemgrepReport } from './src/core/security/semgrep.ts';
 // Security gate and reports: pure functions over saved scanner output.
 export { parseTrivyReport } from './src/core/security/trivy.ts';
 export { lockfileHash, resolveToolchain, type Toolchain } from './src/core/toolchains.ts';
+export { type DepsOptions, deps, WORKDIR } from './src/dagger/deps.ts';
 export { type DeployDriver, deployDriver } from './src/dagger/drivers/index.ts';
 export { withEngine } from './src/dagger/engine.ts';
+// Steps: lazy functions over Dagger types.
+export { type CheckoutOptions, checkout, type SourceInfo, sourceInfo } from './src/dagger/source.ts';
 export { checkVerifyOutput, type VerifiedImage, type VerifyOptions, verify } from './src/dagger/verify.ts';
+// Pipeline as code: stages as values, the standard stages, the CLI over a definition.
+export {
+  defineStage,
+  type PipelineDefinition,
+  type RunOutcome,
+  type StageContext,
+  type StageDefinition,
+  type StageEntry,
+  type StageExpansion,
+  type StageResult,
+} from './src/runtime/define.ts';
 export { type RunRequest, runPipeline } from './src/runtime/flow.ts';
+export { type ResolvedPipeline, resolvePipeline } from './src/runtime/pipeline.ts';
 export { type RunStagesOptions, runStages } from './src/runtime/run-stages.ts';
-export type {
-  RunSummary,
-  StageContext,
-  StageEvent,
-  StageFn,
-  StageRegistry,
-} from './src/runtime/types.ts';
+export type { RunSummary, StageEvent, StageFn } from './src/runtime/types.ts';
 export { approveStage, createApproveStage } from './src/stages/approve.ts';
 export { type BuildImageOptions, buildImage, buildStage } from './src/stages/build.ts';
-// Steps: lazy functions over Dagger types.
+export { checkoutStage } from './src/stages/checkout.ts';
 export {
-  type CheckoutOptions,
-  checkout,
-  checkoutStage,
-  type SourceInfo,
-  sourceInfo,
-} from './src/stages/checkout.ts';
+  ApproveOutput,
+  BuildOutput,
+  CheckoutOutput,
+  DeployOutput,
+  DepsOutput,
+  ScanOutput,
+  SignOutput,
+  TestOutput,
+} from './src/stages/contracts.ts';
 export { deployProductionStage, deployStage, deployStagingStage } from './src/stages/deploy.ts';
-export { type DepsOptions, deps, depsStage, WORKDIR } from './src/stages/deps.ts';
+export { depsStage } from './src/stages/deps.ts';
 export { type ScanSourceOptions, scanSource, scanStage } from './src/stages/scan.ts';
 export { type Attestations, signAndAttest, signStage } from './src/stages/sign.ts';
-export { stageRegistry } from './src/stages/standard.ts';
+export { STANDARD, type StandardStagesOptions, standardStages } from './src/stages/standard.ts';
 export { junitCounts, type TestCounts, type TestRun, test, testStage } from './src/stages/test.ts';

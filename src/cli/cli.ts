@@ -25,7 +25,7 @@ const EXIT_CODES = `exit codes: 0 success · 1 a stage failed · 2 invalid input
 function help(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);
   return [
-    'usage: gantry <command> [options]   (gantry <command> --help for its options)',
+    'usage: gantry [<command>] [options]   (no command: run the whole pipeline; gantry <command> --help for its options)',
     '',
     'commands:',
     ...rows,
@@ -55,9 +55,13 @@ export async function cli(
   const args = argv.filter((a) => a !== '--debug');
   const [name, ...rest] = args;
   try {
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    if (name === '--help' || name === '-h' || name === 'help') {
       base.stdout(help());
-      return name === undefined ? ExitCode.invalidInput : ExitCode.ok;
+      return ExitCode.ok;
+    }
+    // No command, or only flags: run the pipeline (`dagger run tsx pipeline/main.ts`).
+    if (name === undefined || name.startsWith('-')) {
+      return await runCommand.run({ ...base, args, debug });
     }
     if (name === '--version' || name === '-v') {
       base.stdout(`${version()}\n`);
@@ -70,7 +74,9 @@ export async function cli(
       });
     }
     if (rest.includes('--help') || rest.includes('-h')) {
-      base.stdout(`${command.summary}\nusage: ${command.usage}\n`);
+      base.stdout(
+        `${command.summary}\n${command.usage.startsWith('Usage:') ? command.usage : `usage: ${command.usage}`}\n`,
+      );
       return ExitCode.ok;
     }
     return await command.run({ ...base, args: rest, debug });

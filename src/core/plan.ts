@@ -1,19 +1,27 @@
-import { NEEDS, type PhaseName, phaseOf, STAGES, type StageName } from './graph.ts';
+import type { StageGraph } from './graph.ts';
 
 /** One stage in a plan. */
 export interface PlannedStage {
-  name: StageName;
-  phase: PhaseName;
-  needs: StageName[];
+  name: string;
+  phase: string;
+  needs: string[];
   selected: boolean;
+  /** Runs after the others whatever happened. */
+  always: boolean;
+  /** One line on what the stage does, when the definition gives one. */
+  description?: string | undefined;
 }
 
 /** The stage graph with a selection applied: what `gantry run` would execute. */
 export interface Plan {
-  version: 1;
+  version: 2;
+  /** The phases (CI jobs), in order. */
+  phases: string[];
   stages: PlannedStage[];
   /** The selected stages, in dependency order. */
-  order: StageName[];
+  order: string[];
+  /** Set when the pipeline deploys without a scan stage (`allowUnscanned: true`). */
+  unscanned?: boolean | undefined;
 }
 
 /** Output formats of `gantry plan`. */
@@ -21,17 +29,31 @@ export const PLAN_FORMATS = ['text', 'json', 'mermaid'] as const;
 /** One output format of `gantry plan`. */
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
-/** Builds the plan for a list of selected stages (see `selectStages`). */
-export function makePlan(selected: readonly StageName[]): Plan {
+/** Builds the plan of a stage graph for a list of selected stages (see `selectStages`). */
+export function makePlan(
+  graph: StageGraph<{
+    name: string;
+    phase: string;
+    needs: readonly string[];
+    always?: boolean | undefined;
+    description?: string | undefined;
+  }>,
+  selected: readonly string[],
+  options: { unscanned?: boolean | undefined } = {},
+): Plan {
   return {
-    version: 1,
-    stages: STAGES.map((name) => ({
-      name,
-      phase: phaseOf(name),
-      needs: [...NEEDS[name]],
-      selected: selected.includes(name),
+    version: 2,
+    phases: [...graph.phases],
+    stages: graph.stages.map((s) => ({
+      name: s.name,
+      phase: s.phase,
+      needs: [...s.needs],
+      selected: selected.includes(s.name),
+      always: Boolean(s.always),
+      ...(s.description ? { description: s.description } : {}),
     })),
-    order: STAGES.filter((s) => selected.includes(s)),
+    order: graph.stages.filter((s) => selected.includes(s.name)).map((s) => s.name),
+    ...(options.unscanned ? { unscanned: true } : {}),
   };
 }
 
@@ -49,14 +71,18 @@ export function renderPlan(plan: Plan, format: PlanFormat): string {
 
 function renderText(plan: Plan): string {
   const lines = [`${plan.order.length} of ${plan.stages.length} stages selected, in dependency order:`];
+  const width = Math.max(...plan.stages.map((s) => s.name.length), 10) + 2;
+  const phaseWidth = Math.max(...plan.phases.map((p) => p.length), 6) + 2;
   let n = 0;
   for (const stage of plan.stages.filter((s) => s.selected)) {
     n += 1;
     const needs = stage.needs.map((d) => (plan.order.includes(d) ? d : `${d} (from manifest)`));
     lines.push(
-      `  ${String(n).padStart(2)}. ${stage.name.padEnd(18)} ${stage.phase.padEnd(8)} needs: ${needs.join(', ') || '-'}`,
+      `  ${String(n).padStart(2)}. ${stage.name.padEnd(width)} ${stage.phase.padEnd(phaseWidth)} ${stage.always ? 'always (runs last, whatever happened)' : `needs: ${needs.join(', ') || '-'}`}`,
     );
   }
+  if (plan.unscanned)
+    lines.push('WARNING: this pipeline deploys without a scan stage (allowUnscanned: true)');
   return lines.join('\n');
 }
 

@@ -1,31 +1,33 @@
 import { resolve } from 'node:path';
-import { loadConfig } from '../core/config/load.ts';
+import type { GantryConfig } from '../core/config/schema.ts';
 import { parseDuration } from '../core/duration.ts';
 import { type Selection, selectStages } from '../core/graph.ts';
 import { newManifest, readManifest } from '../core/manifest/store.ts';
 import { detectPlatform } from '../core/platform.ts';
 import { withEngine } from '../dagger/engine.ts';
 import { writeCiVariables } from './ci-variables.ts';
+import { baseContext } from './context.ts';
 import { manifestHandle } from './manifest-handle.ts';
+import type { ResolvedPipeline } from './pipeline.ts';
 import { renderEvent, renderSummary } from './render.ts';
 import { runStages } from './run-stages.ts';
 import { writeRunSummary } from './summary.ts';
-import type { RunOptions, RunSummary, StageRegistry } from './types.ts';
+import type { RunOptions, RunSummary } from './types.ts';
 
 /** Inputs of one pipeline run. */
 export interface RunRequest {
   /** Repository root. */
   cwd: string;
-  /** gantry.yaml, relative to cwd. */
-  configFile: string;
+  /** Validated gantry.yaml. */
+  config: GantryConfig;
+  /** The pipeline, resolved for this config. */
+  pipeline: ResolvedPipeline;
   /** Run manifest, relative to cwd; read if present (later phases), then updated. */
   manifestFile: string;
   /** Which stages. */
   selection: Selection;
   /** Options stages read. */
   options: RunOptions;
-  /** The stage functions. */
-  stages: StageRegistry;
   env: Readonly<Record<string, string | undefined>>;
   /** Progress output. */
   print: (line: string) => void;
@@ -34,25 +36,29 @@ export interface RunRequest {
 }
 
 /**
- * The whole flow of a run: config → selection → manifest → engine → stages → summary.
+ * The whole flow of a run: selection → manifest → engine → stages → summary.
  * Returns the summary; its exit code is that of the first stage that did not pass.
  */
 export async function runPipeline(request: RunRequest): Promise<RunSummary> {
-  const { cwd, env, print } = request;
-  const config = await loadConfig(resolve(cwd, request.configFile));
-  const selected = selectStages(request.selection);
+  const { cwd, env, print, config, pipeline } = request;
+  const selected = selectStages(pipeline.graph, request.selection);
   const manifestFile = resolve(cwd, request.manifestFile);
   const outDir = resolve(manifestFile, '..');
   const existing = await readManifest(manifestFile);
   const manifest = manifestHandle(manifestFile, existing ?? newManifest(detectPlatform(env)));
   await manifest.update(() => {});
   print(`gantry: ${selected.join(' → ')}${existing ? ` (continuing run ${existing.runId})` : ''}`);
+  if (pipeline.unscanned)
+    print('gantry: WARNING: this pipeline deploys without a scan stage (allowUnscanned: true)');
+  const earlier = Object.fromEntries(
+    Object.entries(manifest.get().stages).map(([name, r]) => [name, r.status]),
+  );
 
   const summary = await withEngine(env, print, () =>
     runStages(
+      pipeline.graph,
       selected,
-      request.stages,
-      {
+      baseContext({
         config,
         repoRoot: cwd,
         outDir,
@@ -60,12 +66,14 @@ export async function runPipeline(request: RunRequest): Promise<RunSummary> {
         env,
         options: request.options,
         log: (s, l) => print(`  [${s}] ${l}`),
-      },
+      }),
       {
         timeoutMs: parseDuration(config.stageTimeout),
+        parseTimeout: parseDuration,
         signal: request.signal,
+        earlier,
         onEvent: (event) => print(renderEvent(event)),
-        record: (event, startedAt) =>
+        record: (event, startedAt, output) =>
           event.kind === 'started'
             ? Promise.resolve()
             : manifest
@@ -74,13 +82,9 @@ export async function runPipeline(request: RunRequest): Promise<RunSummary> {
                     status: event.kind,
                     startedAt: startedAt.toISOString(),
                     durationMs: 'durationMs' in event ? Math.round(event.durationMs) : 0,
-                    message:
-                      event.kind === 'passed'
-                        ? event.message
-                        : event.kind === 'skipped'
-                          ? event.reason
-                          : event.message,
+                    message: event.kind === 'skipped' ? event.reason : event.message,
                   };
+                  if (event.kind === 'passed' && output !== undefined) m.outputs[event.stage] = output;
                 })
                 .then(() => {}),
       },

@@ -1,5 +1,3 @@
-import type { GantryConfig } from '../core/config/schema.ts';
-import type { StageName } from '../core/graph.ts';
 import type { RunManifest } from '../core/manifest/schema.ts';
 
 /** Reads and updates the run manifest; every update is validated and written atomically. */
@@ -18,61 +16,48 @@ export interface RunOptions {
   yes?: boolean | undefined;
   /** Whether a person is at the terminal. */
   isTTY: boolean;
+  /** Build and scan images without publishing (pull requests). @default false */
+  noPublish?: boolean | undefined;
 }
 
-/** Everything a stage receives. The Dagger client is the SDK's global `dag`, valid inside the run. */
-export interface StageContext {
-  /** Validated gantry.yaml. */
-  config: GantryConfig;
-  /** Absolute path of the repository root. */
-  repoRoot: string;
-  /** Absolute path of the output folder (reports, JUnit, summary). */
-  outDir: string;
-  /** The run manifest. */
-  manifest: ManifestHandle;
-  /** Environment variables (names of secrets only ever reach Dagger as secret URIs). */
-  env: Readonly<Record<string, string | undefined>>;
-  /** Options given to `gantry run`. */
-  options: RunOptions;
-  /** Aborted when the run is cancelled (another stage failed, timeout, SIGINT). */
-  signal: AbortSignal;
-  /** Writes one progress line for this stage. */
-  log(line: string): void;
-}
+export type { StageContext } from './define.ts';
+
+/** A stage function, as the standard stages write theirs before `defineStage` wraps them. */
+export type StageFn = (ctx: import('./define.ts').StageContext) => Promise<StageOutput | undefined>;
 
 /** What a stage may report when it passes. */
 export interface StageOutput {
   /** One line for the summary, e.g. "3 passed, 0 failed". */
-  message?: string;
+  message?: string | undefined;
+  /** Output kept in the run manifest under the stage's name. */
+  output?: unknown;
 }
-
-/** A stage: a plain async function. Failing means throwing a GantryError (its exit code tells how). */
-export type StageFn = (ctx: StageContext) => Promise<StageOutput | undefined>;
-
-/** The stage functions, by name. */
-export type StageRegistry = Readonly<Record<StageName, StageFn>>;
 
 /** A result event, one per stage, rendered by one formatter per kind. */
 export type StageEvent =
-  | { kind: 'started'; stage: StageName }
-  | { kind: 'passed'; stage: StageName; durationMs: number; message?: string | undefined }
+  | { kind: 'started'; stage: string }
+  | { kind: 'passed'; stage: string; durationMs: number; message?: string | undefined }
   | {
       kind: 'failed';
-      stage: StageName;
+      stage: string;
       durationMs: number;
       message: string;
       hint?: string | undefined;
       exitCode: number;
+      /** An `always` stage: reported, but it does not change the run's exit code. */
+      always?: boolean | undefined;
     }
   | {
       kind: 'blocked';
-      stage: StageName;
+      stage: string;
       durationMs: number;
       message: string;
       hint?: string | undefined;
       exitCode: number;
+      /** An `always` stage: reported, but it does not change the run's exit code. */
+      always?: boolean | undefined;
     }
-  | { kind: 'skipped'; stage: StageName; reason: string };
+  | { kind: 'skipped'; stage: string; reason: string };
 
 /** The outcome of a run. */
 export interface RunSummary {

@@ -27,7 +27,11 @@ export function onCI(env: Readonly<Record<string, string | undefined>>): boolean
  * digests passed staging, through the platform's provider (local prompt or `--approve`, GitHub, GitLab,
  * Jenkins), and records who, when, where and which hash in the manifest. `--yes` is refused on CI.
  */
-export function createApproveStage(options: ApproveStageOptions = {}): StageFn {
+export function createApproveStage(
+  environment = 'production',
+  previous: string | undefined = 'staging',
+  options: ApproveStageOptions = {},
+): StageFn {
   const { provider = approvalProvider, now = () => new Date() } = options;
   return async (ctx) => {
     const manifest = ctx.manifest.get();
@@ -39,17 +43,12 @@ export function createApproveStage(options: ApproveStageOptions = {}): StageFn {
         hint: `approve through ${platform === 'local' ? 'the CI system' : platform}'s own approval (protected environment, manual job or input step), or pass --approve ${hash}`,
       });
     }
-    if (ctx.config.environments.production?.approval === false) {
-      return {
-        message: 'WARNING: approval disabled for production (environments.production.approval: false)',
-      };
-    }
-    if (ctx.config.environments.staging && !stagingPassed(manifest, hash)) {
+    if (previous !== undefined && !stagingPassed(manifest, hash, previous)) {
       throw new ApprovalError(
         'STAGING_NOT_PASSED',
-        `the digests of ${hash} have not been deployed to staging successfully`,
+        `the digests of ${hash} have not been deployed to ${previous} successfully`,
         {
-          hint: 'run deploy-staging for this manifest first (gantry run --phase release)',
+          hint: `run deploy-${previous} for this manifest first (gantry run --until deploy-${previous})`,
         },
       );
     }
@@ -63,7 +62,7 @@ export function createApproveStage(options: ApproveStageOptions = {}): StageFn {
       now,
     });
     await ctx.manifest.update((m) => {
-      m.approvals.push(record);
+      m.approvals.push({ ...record, environment });
     });
     return {
       message: `${hash.slice(0, 19)}… approved by ${record.by} on ${record.platform}${record.selfApproved ? ' (self-approved, --yes)' : ''}`,
@@ -71,5 +70,5 @@ export function createApproveStage(options: ApproveStageOptions = {}): StageFn {
   };
 }
 
-/** The approve stage with the platform providers. */
+/** The approve stage of production (after staging), with the platform providers. */
 export const approveStage: StageFn = createApproveStage();

@@ -24,10 +24,10 @@ import {
   throwIfBlocked,
 } from '../dagger/scan-gate.ts';
 import { publishImage, type RegistryTarget, registryTarget } from '../dagger/services/registry.ts';
+import { checkout } from '../dagger/source.ts';
 import { readScannerRun } from '../dagger/tools/scanner-run.ts';
 import { TRIVY_OUT, trivyImage, trivySbom } from '../dagger/tools/trivy.ts';
 import type { StageContext, StageFn } from '../runtime/types.ts';
-import { checkout } from './checkout.ts';
 
 /** Options of {@link buildImage}. */
 export interface BuildImageOptions {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { dag, ExecError } from '@dagger.io/dagger';
 import { digestsOf, requireApproval, verifiedHash } from '../core/approval/binding.ts';
-import type { Environment, GantryConfig } from '../core/config/schema.ts';
+import { type Environment, type GantryConfig, requiresApproval } from '../core/config/schema.ts';
 import { checkDeployPolicy, deployImages } from '../core/deploy/policy.ts';
 import { ApprovalError, GantryError, StageError } from '../core/errors.ts';
 import type { RunManifest } from '../core/manifest/schema.ts';
@@ -10,12 +10,9 @@ import { deployDriver } from '../dagger/drivers/index.ts';
 import type { Cluster, DeployDriver, DeployImage, DeployOutcome } from '../dagger/drivers/types.ts';
 import { embeddedCluster, type K3sOptions } from '../dagger/services/k3s.ts';
 import { EMBEDDED_ADDRESS, type RegistryTarget, registryTarget } from '../dagger/services/registry.ts';
+import { checkout } from '../dagger/source.ts';
 import type { StageContext, StageFn } from '../runtime/types.ts';
-import { checkout } from './checkout.ts';
 import { type VerifyOptions, verify } from './sign.ts';
-
-/** The environments Gantry deploys to. */
-export type EnvironmentName = keyof GantryConfig['environments'];
 
 /** Options of {@link deployStage}; every field exists so tests and library users can swap a part. */
 export interface DeployStageOptions {
@@ -40,7 +37,7 @@ export function allowedRegistries(config: Pick<GantryConfig, 'registry'>): strin
  * policy (allowed registry, signed), verifies every signature, deploys with the environment's driver and
  * records the deployment. A rollback is recorded and fails the stage.
  */
-export function deployStage(environment: EnvironmentName, options: DeployStageOptions = {}): StageFn {
+export function deployStage(environment: string, options: DeployStageOptions = {}): StageFn {
   const {
     verify: verifyImage = verify,
     driver = deployDriver,
@@ -48,7 +45,7 @@ export function deployStage(environment: EnvironmentName, options: DeployStageOp
     now = () => new Date(),
   } = options;
   return async (ctx) => {
-    const settings = ctx.config.environments[environment];
+    const settings = ctx.config.environments.find((e) => e.name === environment);
     if (!settings) return { message: `no ${environment} environment in gantry.yaml; nothing deployed` };
     const manifest = ctx.manifest.get();
     const hash = verifiedHash(manifest);
@@ -56,11 +53,11 @@ export function deployStage(environment: EnvironmentName, options: DeployStageOp
     const warning = checkApproval(ctx, environment, settings, manifest);
     checkDeployPolicy(images, manifest, allowedRegistries(ctx.config));
     const registry = registryTarget(ctx.config, manifest.runId);
-    await verifyAll(ctx, images, manifest, registry, verifyImage, environment === 'production');
+    await verifyAll(ctx, images, manifest, registry, verifyImage, requiresApproval(settings));
     ctx.log(`${images.length} signature(s) verified; deploying with ${settings.driver}`);
 
     const cluster =
-      settings.driver === 'gitops'
+      settings.driver !== 'kubernetes' && settings.driver !== 'helm'
         ? undefined
         : settings.kubeconfig
           ? { kubeconfig: dag.secret(settings.kubeconfig) }
@@ -127,15 +124,14 @@ function checkApproval(
   settings: Environment,
   manifest: RunManifest,
 ): string {
-  const required = settings.approval ?? environment === 'production';
-  if (required) {
-    const approval = requireApproval(manifest, detectPlatform(ctx.env).name);
+  if (requiresApproval(settings)) {
+    const approval = requireApproval(manifest, detectPlatform(ctx.env).name, environment);
     ctx.log(`approved by ${approval.by} on ${approval.platform} at ${approval.at}`);
     return '';
   }
   if (environment !== 'production') return '';
-  ctx.log('WARNING: approval is disabled for production (environments.production.approval: false)');
-  return ' — WARNING: deployed without approval (environments.production.approval: false)';
+  ctx.log('WARNING: approval is disabled for production (approval: false)');
+  return ' — WARNING: deployed without approval (approval: false)';
 }
 
 async function verifyAll(

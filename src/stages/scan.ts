@@ -22,11 +22,11 @@ import {
   scanRecord,
   throwIfBlocked,
 } from '../dagger/scan-gate.ts';
+import { checkout } from '../dagger/source.ts';
 import { readScannerRun } from '../dagger/tools/scanner-run.ts';
 import { SEMGREP_REPORT, type SemgrepOptions, semgrep } from '../dagger/tools/semgrep.ts';
 import { TRIVY_OUT, type TrivyOptions, trivyFs } from '../dagger/tools/trivy.ts';
 import type { StageFn } from '../runtime/types.ts';
-import { checkout } from './checkout.ts';
 
 /** The Semgrep rules shipped with Gantry (`policies/semgrep/`), the offline default. */
 export const SHIPPED_SEMGREP_RULES = packageFile('policies/semgrep');

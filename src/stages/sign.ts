@@ -4,7 +4,7 @@
  * {@link verify}, which the deploy stages call before deploying a digest.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { dag, type File } from '@dagger.io/dagger';
 import type { Component } from '../core/config/schema.ts';
 import { InputError, StageError } from '../core/errors.ts';
@@ -71,7 +71,12 @@ async function predicates(
   }
   const dir = join(ctx.outDir, 'attestations');
   const componentDir = join(ctx.repoRoot, component.path);
-  const trivyReport = join(ctx.outDir, 'reports', `trivy-image-${component.name}.json`);
+  // The build contract names the image scan report; a replaced build gives its own path.
+  const fromBuild = (m.outputs.build as { images?: Record<string, { scanReport?: string }> } | undefined)
+    ?.images?.[component.name]?.scanReport;
+  const trivyReport = fromBuild
+    ? resolve(ctx.repoRoot, fromBuild)
+    : join(ctx.outDir, 'reports', `trivy-image-${component.name}.json`);
   const dockerfile = await readFile(join(componentDir, component.dockerfile), 'utf8').catch(() => '');
   const report = await readFile(trivyReport, 'utf8').catch(() => {
     throw new InputError('SIGN_NO_SCAN', `the image scan report ${trivyReport} is missing`, {
@@ -99,7 +104,9 @@ async function predicates(
       finishedOn: now,
     }),
   );
-  const sbom = image.sbom ?? join(ctx.outDir, 'sbom', `${component.name}.cdx.json`);
+  const sbom = image.sbom
+    ? resolve(ctx.repoRoot, image.sbom)
+    : join(ctx.outDir, 'sbom', `${component.name}.cdx.json`);
   const host = dag.host();
   return { sbom: host.file(sbom), vuln: host.file(files.vuln), provenance: host.file(files.provenance) };
 }

@@ -3,8 +3,8 @@ import { join, relative } from 'node:path';
 import { type Container, ExecError, ReturnType } from '@dagger.io/dagger';
 import type { Component } from '../core/config/schema.ts';
 import { StageError } from '../core/errors.ts';
+import { componentDeps, WORKDIR } from '../dagger/deps.ts';
 import type { StageFn } from '../runtime/types.ts';
-import { componentDeps, WORKDIR } from './deps.ts';
 
 /** Counts read from a JUnit XML report. */
 export interface TestCounts {

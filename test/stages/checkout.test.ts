@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connection } from '@dagger.io/dagger';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkout, sourceInfo } from '../../src/stages/checkout.ts';
+import { checkout, sourceInfo } from '../../src/dagger/source.ts';
 import { startTestEngine, type TestEngine } from '../support/engine/index.ts';
 
 const exec = promisify(execFile);

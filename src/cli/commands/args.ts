@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InputError } from '../../core/errors.ts';
+import type { Selection } from '../../core/graph.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -47,4 +48,30 @@ export const selectionFlags = {
   only: { type: 'string', multiple: true },
   from: { type: 'string' },
   until: { type: 'string' },
+  'always-only': { type: 'boolean', default: false },
+  'skip-always': { type: 'boolean', default: false },
 } as const satisfies Options;
+
+/** The selection the {@link selectionFlags} describe. */
+export function selectionOf(values: FlagValues<typeof selectionFlags>): Selection {
+  if (values['always-only'] && values['skip-always']) {
+    throw new InputError('BAD_ARGUMENTS', '--always-only and --skip-always exclude each other', {
+      hint: 'give one of them',
+    });
+  }
+  return {
+    phase: values.phase,
+    only: splitList(values.only),
+    from: values.from,
+    until: values.until,
+    always: values['always-only'] ? 'only' : values['skip-always'] ? 'skip' : undefined,
+  };
+}
+
+/** Refuses positional words a command does not take (`gantry run promote`): exit 2. */
+export function noPositionals(command: string, positionals: readonly string[], usage: string): void {
+  if (positionals.length === 0) return;
+  throw new InputError('BAD_ARGUMENTS', `gantry ${command}: unexpected argument "${positionals[0]}"`, {
+    hint: `usage: ${usage}${command === 'run' || command === 'plan' ? ' (a phase is given as --phase <name>)' : ''}`,
+  });
+}

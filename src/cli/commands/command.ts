@@ -1,4 +1,5 @@
 import type { ExitCode } from '../../core/errors.ts';
+import type { PipelineDefinition } from '../../runtime/define.ts';
 
 /** What a command may touch. Everything comes in here so that commands are testable without a process. */
 export interface CommandContext {
@@ -18,6 +19,8 @@ export interface CommandContext {
   readonly debug: boolean;
   /** Aborted on SIGINT/SIGTERM. @default never */
   readonly signal?: AbortSignal;
+  /** The pipeline: the stage list of the repository's pipeline/main.ts (or the standard stages). */
+  readonly definition: PipelineDefinition;
 }
 
 /** One `gantry` sub-command. Errors are thrown as `GantryError`s; the entry point renders them. */

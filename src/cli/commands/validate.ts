@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../core/config/load.ts';
 import { ExitCode } from '../../core/errors.ts';
 import { resolvePolicyFile } from '../../core/package-files.ts';
 import { loadPolicy } from '../../core/security/policy.ts';
-import { parseFlags } from './args.ts';
+import { noPositionals, parseFlags } from './args.ts';
 import type { Command } from './command.ts';
+import { loadPipeline } from './pipeline.ts';
 
 const usage = 'gantry validate [--config gantry.yaml]';
 
@@ -14,18 +13,14 @@ export const validateCommand: Command = {
   summary: 'check gantry.yaml and the policy files (no engine needed)',
   usage,
   async run(ctx) {
-    const { values } = parseFlags(
-      'validate',
-      ctx.args,
-      { config: { type: 'string', default: DEFAULT_CONFIG_FILE } },
-      usage,
-    );
-    const file = resolve(ctx.cwd, values.config as string);
-    const config = await loadConfig(file);
+    const { values, positionals } = parseFlags('validate', ctx.args, { config: { type: 'string' } }, usage);
+    noPositionals('validate', positionals, usage);
+    const { config, pipeline, configFile } = await loadPipeline(ctx, values.config);
     await loadPolicy(resolvePolicyFile(ctx.cwd, config.policy));
     const components = config.components.map((c) => c.name).join(', ');
     ctx.stdout(
-      `✔ ${values.config} is valid: ${config.components.length} component(s) (${components}), policy ${config.policy}\n`,
+      `✔ ${configFile} is valid: ${config.components.length} component(s) (${components}), policy ${config.policy}; ` +
+        `pipeline of ${pipeline.graph.stages.length} stages in ${pipeline.graph.phases.length} phases (${pipeline.graph.phases.join(', ')})\n`,
     );
     return ExitCode.ok;
   },

@@ -27,9 +27,15 @@ export function verifiedHash(manifest: RunManifest): string {
  * On a CI platform only an approval recorded by that platform counts (a local self-approval carried
  * into a CI job does not). Throws an {@link ApprovalError} when there is none.
  */
-export function requireApproval(manifest: RunManifest, platform: PlatformName = 'local'): ApprovalRecord {
+export function requireApproval(
+  manifest: RunManifest,
+  platform: PlatformName = 'local',
+  environment = 'production',
+): ApprovalRecord {
   const hash = verifiedHash(manifest);
-  const matching = manifest.approvals.filter((a) => a.hash === hash);
+  const matching = manifest.approvals.filter(
+    (a) => a.hash === hash && (a.environment === undefined || a.environment === environment),
+  );
   const valid = platform === 'local' ? matching : matching.filter((a) => a.platform === platform);
   const approval = valid.at(-1);
   if (approval) return approval;
@@ -50,8 +56,8 @@ export function requireApproval(manifest: RunManifest, platform: PlatformName = 
       { hint: 'approve the digests as they are now: gantry run --phase approve, then --phase promote' },
     );
   }
-  throw new ApprovalError('APPROVAL_MISSING', `deploying to production needs an approval of ${hash}`, {
-    hint: `run the approve phase first: gantry run --phase approve --approve ${hash}`,
+  throw new ApprovalError('APPROVAL_MISSING', `deploying to ${environment} needs an approval of ${hash}`, {
+    hint: `run approve-${environment} first: gantry run --only approve-${environment} --approve ${hash}`,
   });
 }
 
@@ -64,12 +70,16 @@ export function digestsOf(manifest: RunManifest): Record<string, string> {
   return digests;
 }
 
-/** The last successful staging deployment of exactly the manifest's current digests, if any. */
-export function stagingPassed(manifest: RunManifest, hash: string): DeploymentRecord | undefined {
+/** The last successful deployment to an environment (staging by default) of exactly the manifest's current digests. */
+export function stagingPassed(
+  manifest: RunManifest,
+  hash: string,
+  environment = 'staging',
+): DeploymentRecord | undefined {
   const current = JSON.stringify(sorted(digestsOf(manifest)));
   return manifest.deployments.findLast(
     (d) =>
-      d.environment === 'staging' &&
+      d.environment === environment &&
       d.result === 'deployed' &&
       (d.contentHash === undefined || d.contentHash === hash) &&
       JSON.stringify(sorted(d.digests)) === current,

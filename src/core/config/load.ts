@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { parseYamlWith } from '../yaml/validate.ts';
-import { GantryConfig } from './schema.ts';
+import { GantryConfig, migrateConfig } from './schema.ts';
 
 /** Default location of the config, relative to the repository root. */
 export const DEFAULT_CONFIG_FILE = 'gantry.yaml';
@@ -10,7 +11,11 @@ const reference = 'The format is in gantry.schema.json (`gantry schema`); the RE
 
 /** Parses and validates gantry.yaml text. Throws an {@link InputError} (exit 2) naming file:line:column. */
 export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): GantryConfig {
-  return parseYamlWith(GantryConfig, text, file, { what: 'gantry config', reference, codePrefix: 'CONFIG' });
+  return parseYamlWith(z.preprocess(migrateConfig, GantryConfig), text, file, {
+    what: 'gantry config',
+    reference,
+    codePrefix: 'CONFIG',
+  });
 }
 
 /** Reads, parses and validates a gantry.yaml file. */

@@ -114,9 +114,20 @@ export const GitOpsSettings = z.strictObject({
   argocd: ArgoCdWait.optional().meta({ description: 'wait for this Argo CD application after the push' }),
 });
 
+/** The deploy drivers Gantry ships; a pipeline can register more in TypeScript (`standardStages({ drivers })`). */
+export const BUILTIN_DRIVERS = ['kubernetes', 'helm', 'gitops'] as const;
+
 /** A deployment target. Absent cluster settings: an ephemeral k3s runs as a Dagger service (local runs only). */
 export const Environment = z.strictObject({
-  driver: z.enum(['kubernetes', 'helm', 'gitops']).default('kubernetes'),
+  name: name.meta({
+    description: 'environment name, e.g. dev, staging, production; deploy stage: deploy-<name>',
+  }),
+  driver: name
+    .default('kubernetes')
+    .meta({
+      description:
+        'kubernetes | helm | gitops, or a driver the pipeline registers (standardStages({ drivers }))',
+    }),
   namespace: name.optional().meta({ description: 'default: the environment name' }),
   kustomize: z
     .string()
@@ -125,7 +136,12 @@ export const Environment = z.strictObject({
   kubeconfig: SecretRef.optional().meta({ description: 'kubeconfig as a secret; absent: embedded k3s' }),
   url: z.url().optional(),
   smoke: SmokeCheck.default({ path: '/healthz', status: 200, port: 8080 }),
-  approval: z.boolean().optional().meta({ description: 'require an approval; default true for production' }),
+  approval: z
+    .boolean()
+    .optional()
+    .meta({
+      description: 'require an approval (stage approve-<name>) before deploying; default true for production',
+    }),
   rolloutTimeout: z
     .string()
     .regex(/^\d+(s|m)$/)
@@ -152,9 +168,12 @@ export const Signing = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('generated') }),
 ]);
 
+/** The config format version this Gantry reads (version 1 is migrated on load, see `migrateConfig`). */
+export const CONFIG_VERSION = 2;
+
 /** The whole gantry.yaml. */
 export const GantryConfig = z.strictObject({
-  version: z.literal(1).meta({ description: 'config format version' }),
+  version: z.literal(CONFIG_VERSION).meta({ description: 'config format version (1 is migrated on load)' }),
   name: name.meta({ description: 'project name' }),
   components: z
     .array(Component)
@@ -164,8 +183,12 @@ export const GantryConfig = z.strictObject({
     }),
   registry: Registry.optional(),
   environments: z
-    .strictObject({ staging: Environment.optional(), production: Environment.optional() })
-    .default({}),
+    .array(Environment)
+    .default([])
+    .refine((list) => new Set(list.map((e) => e.name)).size === list.length, {
+      error: 'environment names must be unique',
+    })
+    .meta({ description: 'deployment targets, in promotion order (e.g. staging, then production)' }),
   signing: Signing.default({ mode: 'generated' }),
   policy: z.string().default('policies/default.yaml').meta({ description: 'security policy file' }),
   stageTimeout: z
@@ -182,3 +205,29 @@ export type Component = z.infer<typeof Component>;
 export type ArgoCdWait = z.infer<typeof ArgoCdWait>;
 /** One environment of a validated config. */
 export type Environment = z.infer<typeof Environment>;
+
+/** Whether an environment requires an approval before its deploy: explicit, else only `production`. */
+export function requiresApproval(environment: Pick<Environment, 'name' | 'approval'>): boolean {
+  return environment.approval ?? environment.name === 'production';
+}
+
+/**
+ * Migrates a parsed config document of format version 1 to version 2: `environments` was a map with the keys
+ * `staging` and `production` (in that order); it is now an ordered list of environments with a `name`.
+ * Anything else is returned unchanged, for the schema to judge.
+ */
+export function migrateConfig(document: unknown): unknown {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
+  const doc = document as Record<string, unknown>;
+  if (doc.version !== 1) return document;
+  const { environments, ...rest } = doc;
+  const list =
+    environments && typeof environments === 'object' && !Array.isArray(environments)
+      ? Object.entries(environments as Record<string, unknown>)
+          .sort(([a], [b]) => (a === 'production' ? 1 : 0) - (b === 'production' ? 1 : 0))
+          .map(([envName, settings]) =>
+            settings && typeof settings === 'object' ? { name: envName, ...settings } : settings,
+          )
+      : environments;
+  return { ...rest, version: CONFIG_VERSION, ...(list === undefined ? {} : { environments: list }) };
+}

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { STAGES } from '../graph.ts';
 
 /** The manifest format version; bump on any incompatible change. */
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: 'a sha256 digest: sha256:<64 hex>' });
 const timestamp = z.iso.datetime({ offset: true });
@@ -66,6 +65,8 @@ export const ApprovalRecord = z.strictObject({
   /** The job's own URL, where the platform has one (GitLab `CI_JOB_URL`). */
   jobUrl: z.string().optional(),
   selfApproved: z.boolean().default(false),
+  /** The environment approved for (the stage `approve-<environment>`). */
+  environment: z.string().optional(),
 });
 
 /** One deployment to an environment. */
@@ -76,7 +77,7 @@ export const DeploymentRecord = z.strictObject({
   at: timestamp,
   url: z.string().optional(),
   /** The deploy driver used. */
-  driver: z.enum(['kubernetes', 'helm', 'gitops']).optional(),
+  driver: z.string().optional(),
   /** Namespace, release or GitOps path deployed to. */
   target: z.string().optional(),
   /** The manifest content hash the deployment was made from (what an approval binds to). */
@@ -106,7 +107,10 @@ export const RunManifest = z.strictObject({
   registry: z.strictObject({ address: z.string().min(1), embedded: z.boolean() }).optional(),
   approvals: z.array(ApprovalRecord).default([]),
   deployments: z.array(DeploymentRecord).default([]),
-  stages: z.partialRecord(z.enum(STAGES), StageRecord).default({}),
+  /** Each stage's last outcome, by stage name (stages of every phase of the run). */
+  stages: z.record(z.string(), StageRecord).default({}),
+  /** Each stage's validated output, by stage name (see `defineStage({ output })`). */
+  outputs: z.record(z.string(), z.unknown()).default({}),
   /** Hash over the fields an approval covers (commit + digests); see `contentHash`. */
   contentHash: z.string().optional(),
 });

@@ -40,6 +40,19 @@ export function contentHash(manifest: RunManifest): string {
 
 /** Validates manifest data. A manifest that fails validation is an {@link InputError} (exit 2), never ignored. */
 export function parseManifest(data: unknown, file: string): RunManifest {
+  const version = (data as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version !== MANIFEST_VERSION) {
+    throw new InputError(
+      'MANIFEST_VERSION',
+      `run manifest ${file} has format version ${version}; this Gantry reads version ${MANIFEST_VERSION}`,
+      {
+        hint:
+          version < MANIFEST_VERSION
+            ? `finish that run with the Gantry version that started it, or start a new run from the first stage (delete ${file})`
+            : `upgrade Gantry to the version that wrote ${file}, or start a new run from the first stage (delete ${file})`,
+      },
+    );
+  }
   const result = RunManifestSchema.safeParse(data);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`);

@@ -80,7 +80,10 @@ describe('gitops driver (wire)', () => {
   });
 
   it('edits a Helm values file the same way', async () => {
-    const values = await readFile(join(import.meta.dirname, '../../core/deploy/fixtures/values.yaml'), 'utf8');
+    const values = await readFile(
+      join(import.meta.dirname, '../../core/deploy/fixtures/values.yaml'),
+      'utf8',
+    );
     const file = 'envs/staging/values.yaml';
     const { engine } = await deploy(values, { ...GITOPS, gitops: { ...GITOPS.gitops, file } }, file);
     const written = engine
