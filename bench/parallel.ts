@@ -7,10 +7,15 @@
  * and each stage's duration there is its own latency. The critical path is the longest path through
  * `NEEDS` (pipeline/graph.ts) over those latencies.
  */
-import { NEEDS, STAGES, type StageName } from '../src/core/graph.ts';
+
 import { startTestEngine } from '../test/support/engine/index.ts';
+import { needsOf } from '../test/support/pipeline.ts';
 import { fullPipelineScenario } from '../test/support/scenarios.ts';
 import { benchRun, tempOut } from './pipeline.ts';
+
+const NEEDS = needsOf();
+const STAGES = Object.keys(NEEDS);
+type StageName = string;
 
 /** One measurement of the three figures. */
 export interface ParallelRun {
@@ -35,10 +40,10 @@ export function criticalPath(latency: Readonly<Record<StageName, number>>): {
 } {
   const best = new Map<StageName, { ms: number; path: StageName[] }>();
   for (const stage of STAGES) {
-    const before = NEEDS[stage]
+    const before = (NEEDS[stage] ?? [])
       .map((n) => best.get(n))
       .reduce<{ ms: number; path: StageName[] }>((a, b) => (b && b.ms > a.ms ? b : a), { ms: 0, path: [] });
-    best.set(stage, { ms: before.ms + latency[stage], path: [...before.path, stage] });
+    best.set(stage, { ms: before.ms + (latency[stage] ?? 0), path: [...before.path, stage] });
   }
   return [...best.values()].reduce((a, b) => (b.ms > a.ms ? b : a));
 }

@@ -28,7 +28,7 @@ export interface StageContext {
   /** Environment variables: read names only; secret values reach Dagger as secret URIs, never as strings. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Options given to `gantry run`. */
-  readonly options: RunOptions;
+  options: RunOptions;
   /** Aborted when the run is cancelled (another stage failed, timeout, SIGINT). */
   readonly signal: AbortSignal;
   /** Writes one progress line for this stage. */
@@ -67,6 +67,7 @@ export interface StageDefinition<N extends string = string, O = unknown> {
   /** Stages that must have passed (in this run or an earlier phase) before this one starts. */
   readonly needs: readonly string[];
   /** The work: an async function over the Dagger API. Failing means throwing (a `GantryError` picks the exit code). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: `async () => {}` (no result) must be a valid run
   readonly run: (ctx: StageContext) => Promise<StageResult<O> | undefined | void>;
   /** Runs after all other stages, whatever happened (notifications, cleanup); never changes the exit code. @default false */
   readonly always?: boolean | undefined;

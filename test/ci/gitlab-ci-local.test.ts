@@ -19,7 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { PHASES } from '../../src/core/graph.ts';
+import { phasesOf } from '../support/pipeline.ts';
+
+const PHASES = phasesOf();
+
 import type { RunManifest } from '../../src/core/manifest/schema.ts';
 import { startTestEngine, type TestEngine } from '../support/engine/index.ts';
 import { fullPipelineScenario } from '../support/scenarios.ts';

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/cli/commands/command.ts';
 import { planCommand } from '../../src/cli/commands/plan.ts';
-import { PHASES } from '../../src/core/graph.ts';
+import { standardStages } from '../../src/stages/standard.ts';
+import { phasesOf } from '../support/pipeline.ts';
+
+const PHASES = phasesOf();
+
 import {
   githubInvocations,
   gitlabInvocations,
@@ -35,6 +39,7 @@ async function planOrder(selection: readonly string[]): Promise<string[]> {
   const ctx: CommandContext = {
     args: ['--format', 'json', ...selection],
     env: {},
+    definition: { stages: standardStages() },
     cwd: repoRoot,
     stdout: (t) => out.push(t),
     stderr: () => {},

@@ -4,13 +4,30 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config/load.ts';
 import { PolicyError, StageError } from '../../src/core/errors.ts';
-import { STAGES, type StageName } from '../../src/core/graph.ts';
+import { buildGraph } from '../../src/core/graph.ts';
 import { newManifest, readManifest } from '../../src/core/manifest/store.ts';
+import { baseContext } from '../../src/runtime/context.ts';
+import type { StageDefinition } from '../../src/runtime/define.ts';
 import { manifestHandle } from '../../src/runtime/manifest-handle.ts';
 import { runStages } from '../../src/runtime/run-stages.ts';
-import type { StageFn, StageRegistry } from '../../src/runtime/types.ts';
+import type { StageFn } from '../../src/runtime/types.ts';
 
-const config = parseConfig('version: 1\nname: t\ncomponents:\n  - name: a\n');
+const config = parseConfig('version: 2\nname: t\ncomponents:\n  - name: a\n');
+
+/** The shape of the standard pipeline: name → [phase, needs]. */
+const SHAPE = {
+  checkout: ['verify', []],
+  deps: ['verify', ['checkout']],
+  test: ['verify', ['deps']],
+  scan: ['verify', ['deps']],
+  build: ['release', ['test', 'scan']],
+  sign: ['release', ['build']],
+  'deploy-staging': ['release', ['sign']],
+  'approve-production': ['approve', ['deploy-staging']],
+  'deploy-production': ['promote', ['approve-production']],
+} as const satisfies Record<string, readonly [string, readonly string[]]>;
+type StageName = keyof typeof SHAPE;
+const STAGES = Object.keys(SHAPE) as StageName[];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function setup(
@@ -31,11 +48,24 @@ async function setup(
         spans[name] = [t0, performance.now()];
       }
     };
-  const registry = Object.fromEntries(STAGES.map((s) => [s, timed(s, overrides[s])])) as StageRegistry;
+  const stages: StageDefinition[] = STAGES.map((name) => ({
+    name,
+    phase: SHAPE[name][0],
+    needs: SHAPE[name][1],
+    run: timed(name, overrides[name]),
+  }));
   const summary = await runStages(
+    buildGraph(stages),
     selected,
-    registry,
-    { config, repoRoot: dir, outDir: dir, manifest, env: {}, options: { isTTY: false }, log: () => {} },
+    baseContext({
+      config,
+      repoRoot: dir,
+      outDir: dir,
+      manifest,
+      env: {},
+      options: { isTTY: false },
+      log: () => {},
+    }),
     {
       timeoutMs,
       record: async (e, at) => {

@@ -114,7 +114,7 @@ describe('approve stage', () => {
 
   it('asks at a terminal, showing the digests to the person approving', async () => {
     const confirm = vi.fn(async () => true);
-    const stage = createApproveStage({ provider: () => localApproval({ confirm }) });
+    const stage = createApproveStage('production', 'staging', { provider: () => localApproval({ confirm }) });
     const ctx = await context(manifest(), { USER: 'ada' }, { isTTY: true });
     await stage(ctx);
     expect(confirm).toHaveBeenCalledOnce();

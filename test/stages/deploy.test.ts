@@ -250,7 +250,9 @@ describe('local pipeline: staging → approval → production (wire)', () => {
     const ctx = await context(manifest);
     const hash = contentHash(manifest);
     ctx.options = { isTTY: false, approve: hash };
-    const approve = createApproveStage({ now: () => new Date('2025-01-02T05:00:00Z') });
+    const approve = createApproveStage('production', 'staging', {
+      now: () => new Date('2025-01-02T05:00:00Z'),
+    });
     const { error, execs } = await run([deployStagingStage, approve, deployProductionStage], ctx);
     expect(error).toBeUndefined();
     const final = ctx.manifest.get();

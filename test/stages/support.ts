@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connection } from '@dagger.io/dagger';
-import { GantryConfig } from '../../src/core/config/schema.ts';
+import { GantryConfig, migrateConfig } from '../../src/core/config/schema.ts';
 import type { RunManifest } from '../../src/core/manifest/schema.ts';
 import { newManifest } from '../../src/core/manifest/store.ts';
+import { baseContext } from '../../src/runtime/context.ts';
 import { manifestHandle } from '../../src/runtime/manifest-handle.ts';
 import type { StageContext, StageFn } from '../../src/runtime/types.ts';
 import type { Scenario, TestEngine } from '../support/engine/index.ts';
@@ -39,15 +40,21 @@ export function stageContext(
 ): StageContext & { logs: string[] } {
   const logs: string[] = [];
   const manifest = options.manifest ?? newManifest({ name: 'local' });
-  return {
-    config: GantryConfig.parse({ version: 1, name: 'demo', ...config }),
+  const base = baseContext({
+    config: GantryConfig.parse(migrateConfig({ version: 1, name: 'demo', ...config })),
     repoRoot: repo.root,
     outDir: repo.outDir,
     manifest: manifestHandle(join(repo.outDir, 'manifest.json'), manifest),
     env: options.env ?? {},
     options: { isTTY: false },
+    log: (_stage, line) => logs.push(line),
+  });
+  return {
+    ...base,
+    stage: 'test-stage',
     signal: new AbortController().signal,
     log: (line) => logs.push(line),
+    outcome: undefined,
     logs,
   };
 }

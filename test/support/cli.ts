@@ -1,4 +1,6 @@
 import { cli } from '../../src/cli/cli.ts';
+import type { PipelineDefinition } from '../../src/runtime/define.ts';
+import { standardStages } from '../../src/stages/standard.ts';
 
 /** The result of running `gantry` in-process. */
 export interface CliResult {
@@ -10,7 +12,13 @@ export interface CliResult {
 /** Runs the gantry CLI in-process with captured output. */
 export async function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; isTTY?: boolean } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    isTTY?: boolean;
+    /** The pipeline. @default the standard stages */
+    definition?: PipelineDefinition;
+  } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -18,6 +26,7 @@ export async function runCli(
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
     isTTY: options.isTTY ?? false,
+    definition: options.definition ?? { stages: standardStages() },
     stdout: (t) => {
       stdout += t;
     },

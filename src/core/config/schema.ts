@@ -122,12 +122,10 @@ export const Environment = z.strictObject({
   name: name.meta({
     description: 'environment name, e.g. dev, staging, production; deploy stage: deploy-<name>',
   }),
-  driver: name
-    .default('kubernetes')
-    .meta({
-      description:
-        'kubernetes | helm | gitops, or a driver the pipeline registers (standardStages({ drivers }))',
-    }),
+  driver: name.default('kubernetes').meta({
+    description:
+      'kubernetes | helm | gitops, or a driver the pipeline registers (standardStages({ drivers }))',
+  }),
   namespace: name.optional().meta({ description: 'default: the environment name' }),
   kustomize: z
     .string()
@@ -136,12 +134,9 @@ export const Environment = z.strictObject({
   kubeconfig: SecretRef.optional().meta({ description: 'kubeconfig as a secret; absent: embedded k3s' }),
   url: z.url().optional(),
   smoke: SmokeCheck.default({ path: '/healthz', status: 200, port: 8080 }),
-  approval: z
-    .boolean()
-    .optional()
-    .meta({
-      description: 'require an approval (stage approve-<name>) before deploying; default true for production',
-    }),
+  approval: z.boolean().optional().meta({
+    description: 'require an approval (stage approve-<name>) before deploying; default true for production',
+  }),
   rolloutTimeout: z
     .string()
     .regex(/^\d+(s|m)$/)

@@ -21,6 +21,7 @@ function ctx(args: string[]): CommandContext {
   return {
     args,
     env: {},
+    definition: { stages: [] },
     cwd: dir,
     stdout: (t) => out.push(t),
     stderr: (t) => out.push(t),

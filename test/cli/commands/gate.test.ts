@@ -25,6 +25,7 @@ async function run(args: string[], cwd = repoRoot, command = gateCommand) {
   const ctx: CommandContext = {
     args,
     env: {},
+    definition: { stages: [] },
     cwd,
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
