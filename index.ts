@@ -67,7 +67,13 @@ export { type ResolvedPipeline, resolvePipeline } from './src/runtime/pipeline.t
 export { type RunStagesOptions, runStages } from './src/runtime/run-stages.ts';
 export type { RunSummary, StageEvent, StageFn } from './src/runtime/types.ts';
 export { approveStage, createApproveStage } from './src/stages/approve.ts';
-export { type BuildImageOptions, buildImage, buildStage } from './src/stages/build.ts';
+export {
+  type BuildImageOptions,
+  type BuiltImage,
+  buildImage,
+  buildStage,
+  publishImages,
+} from './src/stages/build.ts';
 export { checkoutStage } from './src/stages/checkout.ts';
 export {
   ApproveOutput,

@@ -5,6 +5,7 @@
  */
 import { join, relative } from 'node:path';
 import type { Container, Directory } from '@dagger.io/dagger';
+import type { z } from 'zod';
 import type { Component } from '../core/config/schema.ts';
 import { StageError } from '../core/errors.ts';
 import { IMAGES } from '../core/images.ts';
@@ -28,6 +29,10 @@ import { checkout } from '../dagger/source.ts';
 import { readScannerRun } from '../dagger/tools/scanner-run.ts';
 import { TRIVY_OUT, trivyImage, trivySbom } from '../dagger/tools/trivy.ts';
 import type { StageContext, StageFn } from '../runtime/types.ts';
+import { type BuildOutput, CONTRACTS } from './contracts.ts';
+
+type BuildOutputType = z.infer<typeof BuildOutput>;
+type ScanRecordType = NonNullable<BuildOutputType['imageScan']>;
 
 /** Options of {@link buildImage}. */
 export interface BuildImageOptions {
@@ -123,45 +128,87 @@ async function publishAll(ctx: StageContext, scanned: readonly Scanned[], target
   );
 }
 
-/** The build stage (see the module comment). */
-export const buildStage: StageFn = async (ctx) => {
+/** One built image to scan, publish and record (see {@link publishImages}). */
+export interface BuiltImage {
+  /** The component's name in gantry.yaml. */
+  component: string;
+  /** The image (lazy). */
+  image: Container;
+}
+
+/**
+ * What the build stage does after `docker build`, for a build of your own: scans each image tarball with Trivy
+ * and applies the policy BEFORE anything is published (blocked: exit 3, nothing published), writes the SBOM
+ * and reports, publishes by digest, and records the images. Returns the build contract's output, so the
+ * standard sign and deploy stages work unchanged after a replaced build.
+ *
+ * @example
+ * const build = defineStage({ name: 'build', phase: 'release', needs: ['test', 'scan'],
+ *   run: async (ctx) => publishImages(ctx, [{ component: 'api',
+ *     image: ctx.source('api').dockerBuild({ buildArgs: [{ name: 'VERSION', value: '1.2.3' }] }) }]) });
+ */
+export async function publishImages(
+  ctx: StageContext,
+  builds: readonly BuiltImage[],
+): Promise<{ message: string; output: BuildOutputType }> {
   const start = new Date();
   const policy = await loadPolicy(resolvePolicyFile(ctx.repoRoot, ctx.config.policy));
   const built = await Promise.all(
-    ctx.config.components.map((c) => {
-      const image = buildImage(checkout(join(ctx.repoRoot, c.path)), { dockerfile: c.dockerfile });
-      return scanImage(c, image, ctx.outDir);
+    builds.map((b) => {
+      const component = ctx.config.components.find((c) => c.name === b.component);
+      if (!component) {
+        throw new StageError(
+          'UNKNOWN_COMPONENT',
+          `publishImages: no component named "${b.component}" in gantry.yaml`,
+          {
+            hint: `use one of: ${ctx.config.components.map((c) => c.name).join(', ')}`,
+          },
+        );
+      }
+      return scanImage(component, b.image, ctx.outDir);
     }),
   );
   const reports = failOnCrash(built.map((b) => b.outcome));
   const scanned = built.map((b, i) => ({ ...b, report: reports[i] as ScanReport }));
   const verdict = gate(reports, policy);
   const written = await writeImageReports(scanned, ctx.outDir, start);
+  const imageScan = scanRecord(
+    verdict,
+    [...built.map((b) => b.outcome.file), ...written],
+    ctx.repoRoot,
+  ) as ScanRecordType;
   await ctx.manifest.update((m) => {
-    m.imageScan = scanRecord(
-      verdict,
-      [...built.map((b) => b.outcome.file), ...written],
-      ctx.repoRoot,
-    ) as typeof m.imageScan;
+    m.imageScan = imageScan;
   });
   throwIfBlocked(verdict, 'the image scan', join(ctx.outDir, 'reports'));
 
   const target = registryTarget(ctx.config, ctx.manifest.get().runId);
   const published = await publishAll(ctx, scanned, target);
-  await ctx.manifest.update((m) => {
-    m.registry = { address: target.address, embedded: target.kind === 'embedded' };
-    for (const p of published) {
-      m.components[p.component.name] = {
-        ...m.components[p.component.name],
-        image: {
-          repository: p.repository,
-          digest: p.digest,
+  const output: BuildOutputType = {
+    registry: { address: target.address, embedded: target.kind === 'embedded' },
+    images: Object.fromEntries(
+      published.map((p) => [
+        p.component.name,
+        {
           ref: p.ref,
           sbom: relative(ctx.repoRoot, p.sbomFile),
+          scanReport: relative(ctx.repoRoot, reportPath(ctx.outDir, `trivy-image-${p.component.name}.json`)),
         },
-      };
-    }
-  });
+      ]),
+    ),
+    imageScan,
+  };
+  await ctx.manifest.update((m) => CONTRACTS.build.record(m, output));
   const refs = published.map((p) => p.ref).join(', ');
-  return { message: `${refs} (${gateMessage(verdict)})` };
-};
+  return { message: `${refs} (${gateMessage(verdict)})`, output };
+}
+
+/** The build stage (see the module comment). */
+export const buildStage: StageFn = async (ctx) =>
+  publishImages(
+    ctx,
+    ctx.config.components.map((c) => ({
+      component: c.name,
+      image: buildImage(checkout(join(ctx.repoRoot, c.path)), { dockerfile: c.dockerfile }),
+    })),
+  );

@@ -112,6 +112,8 @@ export interface StandardStagesOptions {
   replace?: Readonly<Record<string, StageDefinition<string, unknown>>>;
   /** Deploy drivers of your own, by the name environments give as `driver`. @default {} */
   drivers?: Readonly<Record<string, DeployDriver>>;
+  /** More needs for standard stages, e.g. `{ build: ['lint'] }` so that build waits for your lint gate. @default {} */
+  needs?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -125,10 +127,10 @@ export function standardStages(options: StandardStagesOptions = {}): StageExpans
 }
 
 function expandStandard(config: GantryConfig, options: StandardStagesOptions): StageDefinition[] {
-  const { omit = [], replace = {}, drivers = {} } = options;
+  const { omit = [], replace = {}, drivers = {}, needs: extra = {} } = options;
   const all: StageDefinition[] = [...Object.values(STANDARD), ...environmentStages(config, drivers)];
   const names = all.map((s) => s.name);
-  for (const name of [...omit, ...Object.keys(replace)]) {
+  for (const name of [...omit, ...Object.keys(replace), ...Object.keys(extra)]) {
     if (!names.includes(name)) {
       throw new InputError('DEFINITION_INVALID', `standardStages: there is no standard stage "${name}"`, {
         hint: `use one of: ${names.join(', ')}`,
@@ -145,7 +147,7 @@ function expandStandard(config: GantryConfig, options: StandardStagesOptions): S
     .map((s) => {
       const replacement = replace[s.name];
       const stage = replacement ? replaced(s, replacement) : s;
-      return { ...stage, needs: rewire(stage.needs) };
+      return { ...stage, needs: rewire([...stage.needs, ...(extra[s.name] ?? [])]) };
     });
 }
 
