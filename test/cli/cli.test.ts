@@ -44,7 +44,8 @@ describe('gantry CLI', () => {
   it('prints a command usage with --help', async () => {
     const result = await runCli(['run', '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('usage: gantry run [--phase verify|release|approve|promote]');
+    expect(result.stdout).toContain('usage: gantry run [--phase P] [--only S,…]');
+    expect(result.stdout).not.toContain('usage: Usage:');
   });
 
   it('rejects an unknown command with exit 2', async () => {
