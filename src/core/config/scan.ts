@@ -8,10 +8,10 @@ export const BUILTIN_RULE_SETS = ['generic', 'dockerfile', 'javascript', 'python
 /** The name of one built-in rule set. */
 export type BuiltinRuleSet = (typeof BUILTIN_RULE_SETS)[number];
 
-// A rule-set entry: `builtin:<set>`, or a relative .yaml/.yml path that stays inside the repository (not
-// absolute, no drive letter or backslash, no `..` segment). The regex is also the JSON Schema `pattern`.
+// A rule-set entry: `builtin:<set>`, or a relative .yaml/.yml path that stays inside the repository: not
+// absolute, no `:` (scheme, drive letter), no backslash, no `..` segment. It is also the JSON Schema pattern.
 const RULE_SET_ENTRY = new RegExp(
-  `^(builtin:(${BUILTIN_RULE_SETS.join('|')})|(?![/~])(?![A-Za-z]:)(?!.*\\\\)(?!(.*/)?\\.\\.(/|$))[^\\0]+\\.ya?ml)$`,
+  `^(builtin:(${BUILTIN_RULE_SETS.join('|')})|(?![/~])(?!.*:)(?!.*\\\\)(?!(.*/)?\\.\\.(/|$))[^\\0]+\\.ya?ml)$`,
 );
 // Semgrep registry packs (`p/<name>`) and single registry rules (`r/<rule.id>`).
 const REGISTRY_ENTRY = /^(p\/[a-z0-9][a-z0-9-]*|r\/[A-Za-z0-9][A-Za-z0-9._-]*)$/;
