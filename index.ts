@@ -48,6 +48,8 @@ export { lockfileHash, resolveToolchain, type Toolchain } from './src/core/toolc
 export { type DepsOptions, deps, WORKDIR } from './src/dagger/deps.ts';
 export { type DeployDriver, deployDriver } from './src/dagger/drivers/index.ts';
 export { withEngine } from './src/dagger/engine.ts';
+export { builtinRuleFiles } from './src/dagger/tools/semgrep-rules.ts';
+export type { SemgrepRuleFile } from './src/dagger/tools/semgrep.ts';
 // Steps: lazy functions over Dagger types.
 export { type CheckoutOptions, checkout, type SourceInfo, sourceInfo } from './src/dagger/source.ts';
 export { checkVerifyOutput, type VerifiedImage, type VerifyOptions, verify } from './src/dagger/verify.ts';
