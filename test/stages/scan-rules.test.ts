@@ -62,6 +62,8 @@ describe('scan stage: Semgrep rule files (wire)', () => {
           host: join(REPO_ROOT, 'policies/semgrep', `${set}.yaml`),
         })),
       );
+      // Findings keep the ids written in the rule files (gantry.python.…), not `rules.builtin.gantry.python.…`.
+      expect(exec.argv).toContain('--no-rewrite-rule-ids');
       // No registry pack, so nothing is fetched from semgrep.dev; metrics stay off.
       expect(exec.argv).toContain('--metrics=off');
       expect(exec.argv.some((a) => /^(p|r)\/|^auto$|^https?:/.test(a))).toBe(false);

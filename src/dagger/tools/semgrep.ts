@@ -49,6 +49,10 @@ export function semgrepArgs(rulePaths: readonly string[], registryConfigs: reado
     'scan',
     ...rulePaths.flatMap((p) => ['--config', `${SEMGREP_RULES}/${p}`]),
     ...registryConfigs.flatMap((c) => ['--config', c]),
+    // Semgrep otherwise renames rules after the folders of their file ("Rule 'foo' in test/rules.yaml will be
+    // renamed 'test.foo'", `--rewrite-rule-ids` help in Scan_CLI.ml): findings, waivers and the README name a
+    // rule by the id written in its file.
+    '--no-rewrite-rule-ids',
     '--json',
     '--output',
     SEMGREP_REPORT,
