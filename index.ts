@@ -50,6 +50,8 @@ export { type DeployDriver, deployDriver } from './src/dagger/drivers/index.ts';
 export { withEngine } from './src/dagger/engine.ts';
 // Steps: lazy functions over Dagger types.
 export { type CheckoutOptions, checkout, type SourceInfo, sourceInfo } from './src/dagger/source.ts';
+export type { SemgrepRuleFile } from './src/dagger/tools/semgrep.ts';
+export { builtinRuleFiles } from './src/dagger/tools/semgrep-rules.ts';
 export { checkVerifyOutput, type VerifiedImage, type VerifyOptions, verify } from './src/dagger/verify.ts';
 // Pipeline as code: stages as values, the standard stages, the CLI over a definition.
 export {

@@ -4,10 +4,11 @@
  * written to `out/reports/` on every run, blocked or not.
  */
 import { join } from 'node:path';
-import { type Directory, dag } from '@dagger.io/dagger';
+import type { Directory } from '@dagger.io/dagger';
+import { BUILTIN_RULE_SETS } from '../core/config/scan.ts';
 import type { Component } from '../core/config/schema.ts';
 import { IMAGES } from '../core/images.ts';
-import { packageFile, resolvePolicyFile } from '../core/package-files.ts';
+import { resolvePolicyFile } from '../core/package-files.ts';
 import { toGitLabSast } from '../core/reports/gitlab.ts';
 import { SARIF_TOOLS, toSarif } from '../core/reports/sarif.ts';
 import { writeReportFile } from '../core/reports/write.ts';
@@ -24,17 +25,27 @@ import {
 } from '../dagger/scan-gate.ts';
 import { checkout } from '../dagger/source.ts';
 import { readScannerRun } from '../dagger/tools/scanner-run.ts';
-import { SEMGREP_REPORT, type SemgrepOptions, semgrep } from '../dagger/tools/semgrep.ts';
+import {
+  SEMGREP_REPORT,
+  type SemgrepOptions,
+  type SemgrepRuleFile,
+  semgrep,
+} from '../dagger/tools/semgrep.ts';
+import {
+  BUILTIN_SEMGREP_RULES,
+  builtinRuleFiles,
+  configuredSemgrepRules,
+} from '../dagger/tools/semgrep-rules.ts';
 import { TRIVY_OUT, type TrivyOptions, trivyFs } from '../dagger/tools/trivy.ts';
 import type { StageFn } from '../runtime/types.ts';
 
 /** The Semgrep rules shipped with Gantry (`policies/semgrep/`), the offline default. */
-export const SHIPPED_SEMGREP_RULES = packageFile('policies/semgrep');
+export const SHIPPED_SEMGREP_RULES = BUILTIN_SEMGREP_RULES;
 
 /** Options of {@link scanSource}. */
 export interface ScanSourceOptions {
-  /** Semgrep rules folder. @default the host folder {@link SHIPPED_SEMGREP_RULES} */
-  rules?: Directory;
+  /** Semgrep rule files. @default every built-in rule set of {@link SHIPPED_SEMGREP_RULES} */
+  rules?: readonly SemgrepRuleFile[];
   /** Passed to Trivy. @default {} */
   trivy?: TrivyOptions;
   /** Passed to Semgrep (registry packs are opt-in here). @default {} */
@@ -43,15 +54,22 @@ export interface ScanSourceOptions {
 
 /** The two scanner containers of one source folder; lazy until read. */
 export function scanSource(source: Directory, options: ScanSourceOptions = {}) {
-  const rules = options.rules ?? dag.host().directory(SHIPPED_SEMGREP_RULES);
+  const rules = options.rules ?? builtinRuleFiles(BUILTIN_RULE_SETS);
   return {
     trivy: trivyFs(source, options.trivy),
     semgrep: semgrep(source, rules, options.semgrep),
   };
 }
 
-async function scanComponent(component: Component, repoRoot: string, outDir: string) {
-  const { trivy, semgrep: sast } = scanSource(checkout(join(repoRoot, component.path)));
+async function scanComponent(
+  component: Component,
+  repoRoot: string,
+  outDir: string,
+  semgrepRules: Awaited<ReturnType<typeof configuredSemgrepRules>>,
+) {
+  const { rules, registryConfigs } = semgrepRules;
+  const source = checkout(join(repoRoot, component.path));
+  const { trivy, semgrep: sast } = scanSource(source, { rules, semgrep: { registryConfigs } });
   const [trivyRun, semgrepRun] = await Promise.all([
     readScannerRun(trivy, `${TRIVY_OUT}/trivy.json`),
     readScannerRun(sast, SEMGREP_REPORT),
@@ -104,8 +122,9 @@ async function writeScanReports(
 export const scanStage: StageFn = async (ctx) => {
   const start = new Date();
   const policy = await loadPolicy(resolvePolicyFile(ctx.repoRoot, ctx.config.policy));
+  const rules = await configuredSemgrepRules(ctx.config, ctx.repoRoot);
   const outcomes = (
-    await Promise.all(ctx.config.components.map((c) => scanComponent(c, ctx.repoRoot, ctx.outDir)))
+    await Promise.all(ctx.config.components.map((c) => scanComponent(c, ctx.repoRoot, ctx.outDir, rules)))
   ).flat();
   const reports = failOnCrash(outcomes);
   const verdict = gate(reports, policy);

@@ -24,7 +24,7 @@ const reports = (trivy: string, semgrep: string) => (steps: Step[]) => {
 };
 
 describe('scan stage (wire)', () => {
-  it('runs Trivy fs unfiltered and Semgrep with the local rules, in the pinned images, with the DB cached', async () => {
+  it('runs Trivy fs unfiltered and Semgrep with the built-in rules, in the pinned images, with the DB cached', async () => {
     repo = await tempRepo();
     const ctx = stageContext(repo, { components: [{ name: 'api' }], policy: DEFAULT_POLICY });
     const { engine, error } = await runStage(scanStage, ctx, {
@@ -44,11 +44,19 @@ describe('scan stage (wire)', () => {
     expect(trivy?.mounts.map((m) => m.path)).toContain('/src');
     expect(trivy?.expect).toBe('ANY');
     expect(sast?.image).toBe(IMAGES.semgrep);
-    expect(sast?.argv).toEqual(expect.arrayContaining(['--config', '/rules', '--json', '--metrics=off']));
+    expect(sast?.argv).toEqual(
+      expect.arrayContaining(['--config', '/rules/builtin/javascript.yaml', '--json', '--metrics=off']),
+    );
     expect(sast?.argv.filter((a) => a.startsWith('p/'))).toEqual([]);
-    const rules = sast?.mounts.find((m) => m.path === '/rules');
-    expect(rules?.source?.map((s) => s.field)).toEqual(['host', 'directory']);
-    expect(String(rules?.source?.[1]?.args.path)).toMatch(/policies\/semgrep\/?$/);
+    // A node component gets the generic, dockerfile and javascript rule sets, each a host file of the package.
+    const rules = sast?.mounts.filter((m) => m.path.startsWith('/rules/'));
+    expect(rules?.map((m) => m.path)).toEqual(
+      ['generic', 'dockerfile', 'javascript'].map((set) => `/rules/builtin/${set}.yaml`),
+    );
+    for (const mount of rules ?? []) {
+      expect(mount.source?.map((s) => s.field)).toEqual(['host', 'file']);
+      expect(String(mount.source?.[1]?.args.path)).toMatch(/policies\/semgrep\/[a-z]+\.yaml$/);
+    }
   });
 
   it('blocks (exit 3) on a blocking finding and still writes every report and the verdict', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScanSettings } from './scan.ts';
 import { SecretRef } from './secret.ts';
 
 const name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
@@ -186,6 +187,7 @@ export const GantryConfig = z.strictObject({
     .meta({ description: 'deployment targets, in promotion order (e.g. staging, then production)' }),
   signing: Signing.default({ mode: 'generated' }),
   policy: z.string().default('policies/default.yaml').meta({ description: 'security policy file' }),
+  scan: ScanSettings.default({ semgrep: { registry: [] } }).meta({ description: 'what the scan stage runs' }),
   stageTimeout: z
     .string()
     .regex(/^\d+(s|m|h)$/, { error: 'a duration such as 90s, 30m or 1h' })
@@ -226,3 +228,5 @@ export function migrateConfig(document: unknown): unknown {
       : environments;
   return { ...rest, version: CONFIG_VERSION, ...(list === undefined ? {} : { environments: list }) };
 }
+/** The name of a toolchain preset. */
+export type ToolchainPreset = z.infer<typeof ToolchainPreset>;

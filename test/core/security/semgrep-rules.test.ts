@@ -1,42 +1,50 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { semgrepSeverity } from '../../../src/core/security/semgrep.ts';
-import { repoRoot } from './helpers.ts';
+import { BUILTIN_RULE_SETS } from '../../../src/core/config/scan.ts';
+import {
+  defaultRuleSets,
+  parseRuleSetEntry,
+  ruleFileMountPath,
+  semgrepRuleFiles,
+} from '../../../src/core/security/semgrep-rules.ts';
 
-const dir = join(repoRoot, 'policies/semgrep');
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
-const matchers = ['pattern', 'patterns', 'pattern-either', 'pattern-regex'];
+const custom = { image: 'eclipse-temurin:21.0.5_11-jdk', install: [], test: [], cache: [] };
 
-type Rule = Record<string, unknown> & { id: string; severity: string; languages: string[]; message: string };
-
-// Semgrep itself is not installed on the development machines: this checks the documented rule shape.
-describe('shipped offline Semgrep rules', () => {
-  it('exist', () => expect(files.length).toBeGreaterThan(0));
-  const rules = files.flatMap((f) => (parse(readFileSync(join(dir, f), 'utf8')) as { rules: Rule[] }).rules);
-
-  it('have unique ids in the gantry namespace', () => {
-    const ids = rules.map((r) => r.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^gantry\.[a-z]+\.[a-z0-9-]+$/);
+describe('Semgrep rule selection', () => {
+  it('defaults to generic and dockerfile plus the set of each toolchain preset', () => {
+    expect(defaultRuleSets([{ toolchain: 'node' }])).toEqual(['generic', 'dockerfile', 'javascript']);
+    expect(defaultRuleSets([{ toolchain: 'go' }, { toolchain: 'python' }, { toolchain: 'go' }])).toEqual([
+      'generic',
+      'dockerfile',
+      'python',
+      'go',
+    ]);
   });
 
-  it.each(rules.map((r) => [r.id, r] as const))(
-    '%s has a message, languages, one matcher and a known severity',
-    (_id, rule) => {
-      expect(rule.message.length).toBeGreaterThan(20);
-      expect(rule.languages.length).toBeGreaterThan(0);
-      expect(matchers.filter((m) => m in rule)).toHaveLength(1);
-      expect(['ERROR', 'WARNING', 'INFO']).toContain(rule.severity);
-      expect(semgrepSeverity(rule.severity)).not.toBe('UNKNOWN');
-    },
-  );
+  it('gives a custom toolchain, whose language it cannot know, every built-in set', () => {
+    expect(defaultRuleSets([{ toolchain: 'python' }, { toolchain: custom }])).toEqual([...BUILTIN_RULE_SETS]);
+  });
 
-  it('regex rules compile', () => {
-    for (const rule of rules) {
-      if (typeof rule['pattern-regex'] === 'string')
-        expect(() => new RegExp(rule['pattern-regex'] as string)).not.toThrow();
-    }
+  it('replaces the default with the configured list, in its order, each file once', () => {
+    const refs = semgrepRuleFiles({ rules: ['./semgrep/team.yaml', 'builtin:java', 'semgrep/team.yaml'] }, [
+      { toolchain: 'node' },
+    ]);
+    expect(refs).toEqual([
+      { kind: 'repo', path: 'semgrep/team.yaml' },
+      { kind: 'builtin', set: 'java' },
+    ]);
+    expect(refs.map(ruleFileMountPath)).toEqual(['repo/semgrep/team.yaml', 'builtin/java.yaml']);
+  });
+
+  it('uses the default when gantry.yaml names no rules', () => {
+    expect(semgrepRuleFiles({}, [{ toolchain: 'python' }]).map(ruleFileMountPath)).toEqual([
+      'builtin/generic.yaml',
+      'builtin/dockerfile.yaml',
+      'builtin/python.yaml',
+    ]);
+  });
+
+  it('normalizes repository paths', () => {
+    expect(parseRuleSetEntry('./a/./b/../c.yml')).toEqual({ kind: 'repo', path: 'a/c.yml' });
+    expect(parseRuleSetEntry('builtin:dockerfile')).toEqual({ kind: 'builtin', set: 'dockerfile' });
   });
 });
