@@ -76,7 +76,15 @@ describe('sign stage (wire)', () => {
       execs.map(
         (e) => e.argv[1] + (e.argv.includes('--type') ? `:${e.argv[e.argv.indexOf('--type') + 1]}` : ''),
       ),
-    ).toEqual(['generate-key-pair', 'sign', 'attest:cyclonedx', 'attest:vuln', 'attest:slsaprovenance']);
+      // The provenance type is the URI, not `slsaprovenance1`: cosign v2.x re-serialises that one and renames
+      // invocationId (/work/notes/cosign-slsa-facts.md item 1; cosign v2.6.4 options/predicate.go ParsePredicateType).
+    ).toEqual([
+      'generate-key-pair',
+      'sign',
+      'attest:cyclonedx',
+      'attest:vuln',
+      'attest:https://slsa.dev/provenance/v1',
+    ]);
     for (const e of execs) {
       expect(e.image).toBe(IMAGES.cosign);
       expect(Object.keys(e.env)).not.toContain('COSIGN_PASSWORD');
@@ -105,15 +113,18 @@ describe('sign stage (wire)', () => {
     expect(m.components.api?.signature).toEqual({
       ref: `localhost:5000/api:sha256-${'b'.repeat(64)}.sig`,
       signer: expect.stringMatching(/^generated:[a-f0-9]{16}$/),
-      attestations: ['cyclonedx', 'vuln', 'slsaprovenance'],
+      attestations: ['cyclonedx', 'vuln', 'https://slsa.dev/provenance/v1'],
     });
     expect(result?.message).toContain(REF);
     const slsa = JSON.parse(await readFile(join(repo?.outDir ?? '', 'attestations/api.slsa.json'), 'utf8'));
-    expect(slsa.materials).toEqual([
-      { uri: `git+file://${repo?.root}`, digest: { sha1: COMMIT } },
-      { uri: 'pkg:docker/node:22.11.0-alpine3.20' },
+    expect(slsa.buildDefinition.resolvedDependencies).toEqual([
+      { uri: `git+file://${repo?.root}@main`, digest: { gitCommit: COMMIT } },
       { uri: 'pkg:docker/gcr.io/distroless/nodejs22', digest: { sha256: 'c'.repeat(64) } },
     ]);
+    // The tag-only base image cannot be a ResourceDescriptor with a digest: it is listed, not dropped.
+    expect(slsa.buildDefinition.internalParameters.unpinnedBaseImages).toEqual(['node:22.11.0-alpine3.20']);
+    expect(slsa.runDetails.builder.id).toBe('https://gantry.dev/builders/local/v1');
+    expect(slsa.runDetails.metadata.invocationId).toBe(ctx.manifest.get().runId);
     const vuln = JSON.parse(await readFile(join(repo?.outDir ?? '', 'attestations/api.vuln.json'), 'utf8'));
     expect(vuln.scanner.result).toEqual({ SchemaVersion: 2, ArtifactName: 'img' });
   });
