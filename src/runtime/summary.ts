@@ -1,5 +1,7 @@
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { phaseOf, type StageName } from '../core/graph.ts';
 import type { RunManifest } from '../core/manifest/schema.ts';
+import { summaryPictures } from '../core/reports/pictures.ts';
 import type { RunSummary } from './types.ts';
 
 const icon: Record<string, string> = { passed: '✅', failed: '❌', blocked: '⛔', skipped: '⏭️' };
@@ -23,6 +25,7 @@ export function markdownSummary(manifest: RunManifest, summary: RunSummary): str
     const note = e.kind === 'skipped' ? e.reason : (e.message ?? '');
     lines.push(`| ${e.stage} | ${icon[e.kind] ?? ''} ${e.kind} | ${duration} | ${escapeCell(note)} |`);
   }
+  lines.push(...summaryPictures(manifest, (stage) => phaseOf(stage as StageName)));
   const images = Object.entries(manifest.components).filter(([, c]) => c.image);
   if (images.length > 0) {
     lines.push('', '### Images', '', '| component | image | signed |', '|---|---|---|');
