@@ -25,7 +25,7 @@ const decode = (text: string) =>
 /** Parses a gantt chart; throws Mermaid's parse error if it does not parse. */
 export async function parseGantt(text: string): Promise<ParsedTask[]> {
   const result = await mermaid.parse(text);
-  if (!result || result.diagramType !== 'gantt') throw new Error(`not a gantt chart: ${result?.diagramType}`);
+  if (result?.diagramType !== 'gantt') throw new Error(`not a gantt chart: ${result?.diagramType}`);
   const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
   const tasks = (diagram.db as unknown as { getTasks(): ParsedTask[] }).getTasks();
   return tasks.map((t) => ({ ...t, task: decode(t.task), section: decode(t.section) }));
