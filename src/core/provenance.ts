@@ -192,3 +192,15 @@ export function repositoryUrl(env: Readonly<Record<string, string | undefined>>,
   if (env.GIT_URL) return env.GIT_URL;
   return `file://${repoRoot}`;
 }
+
+/** Where the sign stage writes the image subjects for `actions/attest-build-provenance` (`subject-checksums`). */
+export const GITHUB_ATTEST_SUBJECTS = 'attest-subjects.txt';
+
+/**
+ * The `subject-checksums` input of actions/attest-build-provenance for the signed images: one
+ * `<sha256 hex>  <repository>` line each, the `sha256sum` form that actions/attest `src/subject.ts`
+ * (getSubjectFromChecksumsString) reads: hex digest, a space, an optional `*`/space flag, the name.
+ */
+export function githubAttestSubjects(images: readonly { repository: string; digest: string }[]): string {
+  return images.map((i) => `${i.digest.replace(/^sha256:/, '')}  ${i.repository}\n`).join('');
+}

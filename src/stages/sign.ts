@@ -6,10 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { dag, type File } from '@dagger.io/dagger';
+import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { Component } from '../core/config/schema.ts';
 import { InputError, StageError } from '../core/errors.ts';
 import { IMAGES } from '../core/images.ts';
-import { SLSA_PROVENANCE_V1, vulnPredicate } from '../core/provenance.ts';
+import {
+  GITHUB_ATTEST_SUBJECTS,
+  githubAttestSubjects,
+  SLSA_PROVENANCE_V1,
+  vulnPredicate,
+} from '../core/provenance.ts';
 import { writeReportFile } from '../core/reports/write.ts';
 import { registryAccess, registryTarget, toolRef } from '../dagger/services/registry.ts';
 import { resolveSigner } from '../dagger/signing.ts';
@@ -120,9 +126,13 @@ export const signStage: StageFn = async (ctx) => {
     images.map(async ({ component, image }) => {
       const files = await predicates(ctx, component, image);
       const attestations = await signAndAttest(toolRef(target, image.ref), signer.signer, files, options);
-      return { component, ref: image.ref, attestations };
+      return { component, ref: image.ref, image, attestations };
     }),
   );
+  if (ctx.config.provenance.githubAttestation) {
+    const subjects = githubAttestSubjects(signed.flatMap((s) => (s.image ? [s.image] : [])));
+    await writeFileAtomic(join(ctx.outDir, GITHUB_ATTEST_SUBJECTS), subjects);
+  }
   await ctx.manifest.update((draft) => {
     if (signer.publicKey) draft.signingPublicKey = signer.publicKey;
     for (const s of signed) {

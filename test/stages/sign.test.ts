@@ -125,6 +125,8 @@ describe('sign stage (wire)', () => {
     expect(slsa.buildDefinition.internalParameters.unpinnedBaseImages).toEqual(['node:22.11.0-alpine3.20']);
     expect(slsa.runDetails.builder.id).toBe('https://gantry.dev/builders/local/v1');
     expect(slsa.runDetails.metadata.invocationId).toBe(ctx.manifest.get().runId);
+    // provenance.githubAttestation is off by default: no subjects file for actions/attest-build-provenance.
+    await expect(readFile(join(repo?.outDir ?? '', 'attest-subjects.txt'), 'utf8')).rejects.toThrow(/ENOENT/);
     const vuln = JSON.parse(await readFile(join(repo?.outDir ?? '', 'attestations/api.vuln.json'), 'utf8'));
     expect(vuln.scanner.result).toEqual({ SchemaVersion: 2, ArtifactName: 'img' });
   });
@@ -138,6 +140,7 @@ describe('sign stage (wire)', () => {
         publicKey: 'cosign.pub',
       },
       registry: { address: 'ghcr.io/acme', username: 'bot', password: 'env://REGISTRY_TOKEN' },
+      provenance: { githubAttestation: true },
     });
     await ctx.manifest.update((m) => {
       m.components.api = {
@@ -148,6 +151,11 @@ describe('sign stage (wire)', () => {
       secrets: { 'env://REGISTRY_TOKEN': 'hunter2' },
     });
     expect(error).toBeUndefined();
+    // subject-checksums for actions/attest-build-provenance: `<hex>  <name>` per line, the form actions/attest
+    // src/subject.ts getSubjectFromChecksumsString reads (hex digest, space, optional flag, name).
+    expect(await readFile(join(repo?.outDir ?? '', 'attest-subjects.txt'), 'utf8')).toBe(
+      `${'b'.repeat(64)}  ghcr.io/acme/api\n`,
+    );
     const execs = cosignExecs(engine.execs());
     expect(execs.map((e) => e.argv[1])).toEqual(['sign', 'attest', 'attest', 'attest']);
     const sign = execs[0];
