@@ -93,7 +93,13 @@ export async function runPipeline(request: RunRequest): Promise<RunSummary> {
       },
     ),
   );
-  await writeRunSummary(resolve(outDir, 'summary.md'), manifest.get(), summary);
+  const phases = new Map(pipeline.graph.stages.map((s) => [s.name, s.phase]));
+  await writeRunSummary(
+    resolve(outDir, 'summary.md'),
+    manifest.get(),
+    summary,
+    (stage) => phases.get(stage) ?? 'other',
+  );
   await writeCiVariables(resolve(outDir, 'gantry.env'), manifest.get());
   print(renderSummary(summary));
   return summary;

@@ -28,10 +28,17 @@ describe('markdownSummary pictures', () => {
       scan: record('passed', 3800, 5000),
       build: record('failed', 8800, 12000),
       sign: record('skipped', 20800, 0),
+      // A team's own stage: the summary knows no fixed list of stage names.
+      'db-migrate': record('passed', 3800, 1500),
     };
     manifest.scan = { verdict: 'passed', counts: counts(0, 2), waivers, reports: [] };
     manifest.imageScan = { verdict: 'blocked', counts: counts(3, 0), waivers, reports: [] };
-    const md = markdownSummary(manifest, { events: [], exitCode: 1, durationMs: 20800 });
+    const phases: Record<string, string> = { build: 'release', sign: 'release', 'db-migrate': 'migrations' };
+    const md = markdownSummary(
+      manifest,
+      { events: [], exitCode: 1, durationMs: 20800 },
+      (stage) => phases[stage] ?? 'verify',
+    );
 
     const block = /```mermaid\n([\s\S]*?)```/.exec(md)?.[1];
     expect(block).toBeDefined();
@@ -42,6 +49,8 @@ describe('markdownSummary pictures', () => {
       ['verify', 'checkout', 800, false],
       ['verify', 'deps', 3000, false],
       ['verify', 'scan', 5000, false],
+      // Sections come in order of their first start: migrations (3.8 s) before release (8.8 s).
+      ['migrations', 'db-migrate', 1500, false],
       ['release', 'build', 12000, true],
     ]);
     const table = md.slice(md.indexOf('### Findings by severity'));
