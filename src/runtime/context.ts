@@ -12,6 +12,8 @@ import type { ManifestHandle, RunOptions } from './types.ts';
 export interface BaseContextInput {
   config: GantryConfig;
   repoRoot: string;
+  /** gantry.yaml as given to the run, relative to the repository root. */
+  configFile?: string | undefined;
   outDir: string;
   manifest: ManifestHandle;
   env: Readonly<Record<string, string | undefined>>;
@@ -64,6 +66,7 @@ export function baseContext(input: BaseContextInput): BaseContext {
   return {
     config,
     repoRoot,
+    configFile: input.configFile,
     outDir: input.outDir,
     env: input.env,
     options: input.options,

@@ -21,6 +21,8 @@ export interface StageContext {
   readonly config: GantryConfig;
   /** Absolute path of the repository root. */
   readonly repoRoot: string;
+  /** gantry.yaml as given to the run, relative to the repository root. @default 'gantry.yaml' */
+  readonly configFile?: string | undefined;
   /** Absolute path of the output folder (reports, JUnit, summary). */
   readonly outDir: string;
   /** The run manifest (the standard stages record digests, verdicts, approvals and deployments in it). */

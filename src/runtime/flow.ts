@@ -20,6 +20,8 @@ export interface RunRequest {
   cwd: string;
   /** Validated gantry.yaml. */
   config: GantryConfig;
+  /** The gantry.yaml path as given (`--config`), recorded in the provenance. @default 'gantry.yaml' */
+  configFile?: string | undefined;
   /** The pipeline, resolved for this config. */
   pipeline: ResolvedPipeline;
   /** Run manifest, relative to cwd; read if present (later phases), then updated. */
@@ -61,6 +63,7 @@ export async function runPipeline(request: RunRequest): Promise<RunSummary> {
       baseContext({
         config,
         repoRoot: cwd,
+        configFile: request.configFile,
         outDir,
         manifest,
         env,
@@ -90,7 +93,13 @@ export async function runPipeline(request: RunRequest): Promise<RunSummary> {
       },
     ),
   );
-  await writeRunSummary(resolve(outDir, 'summary.md'), manifest.get(), summary);
+  const phases = new Map(pipeline.graph.stages.map((s) => [s.name, s.phase]));
+  await writeRunSummary(
+    resolve(outDir, 'summary.md'),
+    manifest.get(),
+    summary,
+    (stage) => phases.get(stage) ?? 'other',
+  );
   await writeCiVariables(resolve(outDir, 'gantry.env'), manifest.get());
   print(renderSummary(summary));
   return summary;

@@ -1,11 +1,22 @@
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { RunManifest } from '../core/manifest/schema.ts';
+import { summaryPictures } from '../core/reports/pictures.ts';
 import type { RunSummary } from './types.ts';
 
 const icon: Record<string, string> = { passed: '✅', failed: '❌', blocked: '⛔', skipped: '⏭️' };
 
-/** The Markdown run summary (stages, durations, digests, findings, approvals, deployments). */
-export function markdownSummary(manifest: RunManifest, summary: RunSummary): string {
+/** Names the phase of a stage, for the Gantt chart's sections. */
+export type PhaseOf = (stage: string) => string;
+
+/**
+ * The Markdown run summary (stages, durations, timing chart, digests, findings, approvals, deployments).
+ * `phaseOf` names each stage's phase, one chart section per phase. @default one section, "run"
+ */
+export function markdownSummary(
+  manifest: RunManifest,
+  summary: RunSummary,
+  phaseOf: PhaseOf = () => 'run',
+): string {
   const lines = [
     `## Gantry run ${summary.exitCode === 0 ? 'passed' : `did not pass (exit ${summary.exitCode})`}`,
     '',
@@ -23,6 +34,7 @@ export function markdownSummary(manifest: RunManifest, summary: RunSummary): str
     const note = e.kind === 'skipped' ? e.reason : (e.message ?? '');
     lines.push(`| ${e.stage} | ${icon[e.kind] ?? ''} ${e.kind} | ${duration} | ${escapeCell(note)} |`);
   }
+  lines.push(...summaryPictures(manifest, phaseOf));
   const images = Object.entries(manifest.components).filter(([, c]) => c.image);
   if (images.length > 0) {
     lines.push('', '### Images', '', '| component | image | signed |', '|---|---|---|');
@@ -71,6 +83,7 @@ export async function writeRunSummary(
   file: string,
   manifest: RunManifest,
   summary: RunSummary,
+  phaseOf?: PhaseOf,
 ): Promise<void> {
-  await writeFileAtomic(file, markdownSummary(manifest, summary));
+  await writeFileAtomic(file, markdownSummary(manifest, summary, phaseOf));
 }

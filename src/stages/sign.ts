@@ -6,10 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { dag, type File } from '@dagger.io/dagger';
+import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { Component } from '../core/config/schema.ts';
 import { InputError, StageError } from '../core/errors.ts';
 import { IMAGES } from '../core/images.ts';
-import { baseImages, repositoryUrl, slsaProvenance, vulnPredicate } from '../core/provenance.ts';
+import {
+  GITHUB_ATTEST_SUBJECTS,
+  githubAttestSubjects,
+  SLSA_PROVENANCE_V1,
+  vulnPredicate,
+} from '../core/provenance.ts';
 import { writeReportFile } from '../core/reports/write.ts';
 import { registryAccess, registryTarget, toolRef } from '../dagger/services/registry.ts';
 import { resolveSigner } from '../dagger/signing.ts';
@@ -22,6 +28,7 @@ import {
   cosignSign,
 } from '../dagger/tools/cosign.ts';
 import type { StageContext, StageFn } from '../runtime/types.ts';
+import { imageProvenance } from './sign-provenance.ts';
 
 export { checkVerifyOutput, type VerifiedImage, type VerifyOptions, verify } from '../dagger/verify.ts';
 
@@ -45,7 +52,7 @@ export async function signAndAttest(
   const steps: [AttestationType, File][] = [
     ['cyclonedx', attestations.sbom],
     ['vuln', attestations.vuln],
-    ['slsaprovenance', attestations.provenance],
+    [SLSA_PROVENANCE_V1, attestations.provenance],
   ];
   await cosignSign(ref, signer, options).sync();
   const done: AttestationType[] = [];
@@ -63,21 +70,16 @@ async function predicates(
   component: Component,
   image: { ref: string; sbom?: string | undefined },
 ) {
-  const m = ctx.manifest.get();
-  if (!m.source) {
-    throw new InputError('SIGN_NO_SOURCE', 'the run manifest has no commit, so no provenance can be made', {
-      hint: 'run the checkout stage (or the verify phase) before sign, and pass its manifest along',
-    });
-  }
+  const now = new Date();
+  const provenance = await imageProvenance(ctx, component, now);
   const dir = join(ctx.outDir, 'attestations');
-  const componentDir = join(ctx.repoRoot, component.path);
+  const m = ctx.manifest.get();
   // The build contract names the image scan report; a replaced build gives its own path.
   const fromBuild = (m.outputs.build as { images?: Record<string, { scanReport?: string }> } | undefined)
     ?.images?.[component.name]?.scanReport;
   const trivyReport = fromBuild
     ? resolve(ctx.repoRoot, fromBuild)
     : join(ctx.outDir, 'reports', `trivy-image-${component.name}.json`);
-  const dockerfile = await readFile(join(componentDir, component.dockerfile), 'utf8').catch(() => '');
   const report = await readFile(trivyReport, 'utf8').catch(() => {
     throw new InputError('SIGN_NO_SCAN', `the image scan report ${trivyReport} is missing`, {
       hint: 'run the build stage first; it writes the image scan that is attested',
@@ -87,23 +89,8 @@ async function predicates(
     vuln: join(dir, `${component.name}.vuln.json`),
     provenance: join(dir, `${component.name}.slsa.json`),
   };
-  const now = new Date();
+  await writeReportFile(files.provenance, provenance);
   await writeReportFile(files.vuln, vulnPredicate(JSON.parse(report), trivyVersion, now));
-  await writeReportFile(
-    files.provenance,
-    slsaProvenance({
-      repository: repositoryUrl(ctx.env, ctx.repoRoot),
-      commit: m.source.commit,
-      ref: m.source.ref,
-      runUrl: m.platform.runUrl,
-      platform: m.platform.name,
-      component: component.name,
-      dockerfile: component.dockerfile,
-      baseImages: baseImages(dockerfile),
-      startedOn: new Date(m.stages.build?.startedAt ?? m.createdAt),
-      finishedOn: now,
-    }),
-  );
   const sbom = image.sbom
     ? resolve(ctx.repoRoot, image.sbom)
     : join(ctx.outDir, 'sbom', `${component.name}.cdx.json`);
@@ -139,9 +126,13 @@ export const signStage: StageFn = async (ctx) => {
     images.map(async ({ component, image }) => {
       const files = await predicates(ctx, component, image);
       const attestations = await signAndAttest(toolRef(target, image.ref), signer.signer, files, options);
-      return { component, ref: image.ref, attestations };
+      return { component, ref: image.ref, image, attestations };
     }),
   );
+  if (ctx.config.provenance.githubAttestation) {
+    const subjects = githubAttestSubjects(signed.flatMap((s) => (s.image ? [s.image] : [])));
+    await writeFileAtomic(join(ctx.outDir, GITHUB_ATTEST_SUBJECTS), subjects);
+  }
   await ctx.manifest.update((draft) => {
     if (signer.publicKey) draft.signingPublicKey = signer.publicKey;
     for (const s of signed) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { type Scenario, startTestEngine, type TestEngine } from '../support/engine/index.ts';
+import { parseGantt } from '../support/mermaid.ts';
 import { fullPipelineScenario } from '../support/scenarios.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -61,7 +62,15 @@ describe('the nine stages on examples/hello-api with the embedded defaults (wire
         'gl-container-scanning-report.json',
       ]),
     );
-    expect(await readFile(join(out, 'summary.md'), 'utf8')).toMatch(/hello-api@sha256:/);
+    const summaryMd = await readFile(join(out, 'summary.md'), 'utf8');
+    expect(summaryMd).toMatch(/hello-api@sha256:/);
+    // The timing chart parses with Mermaid and has a bar for every stage the run recorded.
+    const chart = await parseGantt(/```mermaid\n([\s\S]*?)```/.exec(summaryMd)?.[1] ?? '');
+    expect(chart.map((t) => t.task).sort()).toEqual(Object.keys(m.stages).sort());
+    // The provenance is SLSA v1 (checked field by field in test/core/provenance.test.ts).
+    const slsa = JSON.parse(await readFile(join(out, 'attestations/hello-api.slsa.json'), 'utf8'));
+    expect(slsa.buildDefinition.resolvedDependencies[0].digest).toEqual({ gitCommit: m.source.commit });
+    expect(slsa.runDetails.metadata.invocationId).toBe(m.runId);
   });
 
   it('runs test and scan at the same time: their queries are in flight together', async () => {

@@ -76,7 +76,15 @@ describe('sign stage (wire)', () => {
       execs.map(
         (e) => e.argv[1] + (e.argv.includes('--type') ? `:${e.argv[e.argv.indexOf('--type') + 1]}` : ''),
       ),
-    ).toEqual(['generate-key-pair', 'sign', 'attest:cyclonedx', 'attest:vuln', 'attest:slsaprovenance']);
+      // The provenance type is the URI, not `slsaprovenance1`: cosign v2.x re-serialises that one and renames
+      // invocationId (/work/notes/cosign-slsa-facts.md item 1; cosign v2.6.4 options/predicate.go ParsePredicateType).
+    ).toEqual([
+      'generate-key-pair',
+      'sign',
+      'attest:cyclonedx',
+      'attest:vuln',
+      'attest:https://slsa.dev/provenance/v1',
+    ]);
     for (const e of execs) {
       expect(e.image).toBe(IMAGES.cosign);
       expect(Object.keys(e.env)).not.toContain('COSIGN_PASSWORD');
@@ -105,15 +113,20 @@ describe('sign stage (wire)', () => {
     expect(m.components.api?.signature).toEqual({
       ref: `localhost:5000/api:sha256-${'b'.repeat(64)}.sig`,
       signer: expect.stringMatching(/^generated:[a-f0-9]{16}$/),
-      attestations: ['cyclonedx', 'vuln', 'slsaprovenance'],
+      attestations: ['cyclonedx', 'vuln', 'https://slsa.dev/provenance/v1'],
     });
     expect(result?.message).toContain(REF);
     const slsa = JSON.parse(await readFile(join(repo?.outDir ?? '', 'attestations/api.slsa.json'), 'utf8'));
-    expect(slsa.materials).toEqual([
-      { uri: `git+file://${repo?.root}`, digest: { sha1: COMMIT } },
-      { uri: 'pkg:docker/node:22.11.0-alpine3.20' },
+    expect(slsa.buildDefinition.resolvedDependencies).toEqual([
+      { uri: `git+file://${repo?.root}@main`, digest: { gitCommit: COMMIT } },
       { uri: 'pkg:docker/gcr.io/distroless/nodejs22', digest: { sha256: 'c'.repeat(64) } },
     ]);
+    // The tag-only base image cannot be a ResourceDescriptor with a digest: it is listed, not dropped.
+    expect(slsa.buildDefinition.internalParameters.unpinnedBaseImages).toEqual(['node:22.11.0-alpine3.20']);
+    expect(slsa.runDetails.builder.id).toBe('https://gantry.dev/builders/local/v1');
+    expect(slsa.runDetails.metadata.invocationId).toBe(ctx.manifest.get().runId);
+    // provenance.githubAttestation is off by default: no subjects file for actions/attest-build-provenance.
+    await expect(readFile(join(repo?.outDir ?? '', 'attest-subjects.txt'), 'utf8')).rejects.toThrow(/ENOENT/);
     const vuln = JSON.parse(await readFile(join(repo?.outDir ?? '', 'attestations/api.vuln.json'), 'utf8'));
     expect(vuln.scanner.result).toEqual({ SchemaVersion: 2, ArtifactName: 'img' });
   });
@@ -127,6 +140,7 @@ describe('sign stage (wire)', () => {
         publicKey: 'cosign.pub',
       },
       registry: { address: 'ghcr.io/acme', username: 'bot', password: 'env://REGISTRY_TOKEN' },
+      provenance: { githubAttestation: true },
     });
     await ctx.manifest.update((m) => {
       m.components.api = {
@@ -137,6 +151,11 @@ describe('sign stage (wire)', () => {
       secrets: { 'env://REGISTRY_TOKEN': 'hunter2' },
     });
     expect(error).toBeUndefined();
+    // subject-checksums for actions/attest-build-provenance: `<hex>  <name>` per line, the form actions/attest
+    // src/subject.ts getSubjectFromChecksumsString reads (hex digest, space, optional flag, name).
+    expect(await readFile(join(repo?.outDir ?? '', 'attest-subjects.txt'), 'utf8')).toBe(
+      `${'b'.repeat(64)}  ghcr.io/acme/api\n`,
+    );
     const execs = cosignExecs(engine.execs());
     expect(execs.map((e) => e.argv[1])).toEqual(['sign', 'attest', 'attest', 'attest']);
     const sign = execs[0];

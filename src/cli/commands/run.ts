@@ -36,6 +36,7 @@ export const runCommand: Command = {
     const summary = await runPipeline({
       cwd: ctx.cwd,
       config,
+      configFile: values.config as string | undefined,
       pipeline,
       manifestFile: values.manifest as string,
       selection,

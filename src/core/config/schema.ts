@@ -167,6 +167,14 @@ export const Signing = z.discriminatedUnion('mode', [
 /** The config format version this Gantry reads (version 1 is migrated on load, see `migrateConfig`). */
 export const CONFIG_VERSION = 2;
 
+/** Extra provenance attestations besides Gantry's own SLSA v1 one (always made by the sign stage). */
+export const Provenance = z.strictObject({
+  githubAttestation: z.boolean().default(false).meta({
+    description:
+      'on GitHub, the generated release job also attests each image with actions/attest-build-provenance, so that `gh attestation verify` works',
+  }),
+});
+
 /** The whole gantry.yaml. */
 export const GantryConfig = z.strictObject({
   version: z.literal(CONFIG_VERSION).meta({ description: 'config format version (1 is migrated on load)' }),
@@ -186,6 +194,7 @@ export const GantryConfig = z.strictObject({
     })
     .meta({ description: 'deployment targets, in promotion order (e.g. staging, then production)' }),
   signing: Signing.default({ mode: 'generated' }),
+  provenance: Provenance.default({ githubAttestation: false }),
   policy: z.string().default('policies/default.yaml').meta({ description: 'security policy file' }),
   scan: ScanSettings.default({ semgrep: { registry: [] } }).meta({ description: 'what the scan stage runs' }),
   stageTimeout: z

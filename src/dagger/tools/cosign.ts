@@ -5,6 +5,7 @@
 import { type Container, dag, type File, type Secret } from '@dagger.io/dagger';
 import { StageError } from '../../core/errors.ts';
 import { IMAGES } from '../../core/images.ts';
+import type { SLSA_PROVENANCE_V1 } from '../../core/provenance.ts';
 
 /** The uid the cosign image runs as (distroless `nonroot`); mounted secrets are given to it. */
 export const COSIGN_UID = '65532';
@@ -80,8 +81,12 @@ export function cosignSign(ref: string, signer: CosignSigner, options: CosignOpt
     .withExec(cosignSignArgs(ref, signer, options));
 }
 
-/** Predicate types cosign attests: CycloneDX SBOM, vulnerability scan, SLSA provenance. */
-export type AttestationType = 'cyclonedx' | 'vuln' | 'slsaprovenance';
+/**
+ * Predicate types cosign attests: CycloneDX SBOM, vulnerability scan, SLSA v1 provenance. Provenance goes by
+ * its URI (`https://slsa.dev/provenance/v1`), not `slsaprovenance1`, so cosign keeps the predicate unchanged
+ * (see {@link SLSA_PROVENANCE_V1}).
+ */
+export type AttestationType = 'cyclonedx' | 'vuln' | typeof SLSA_PROVENANCE_V1;
 
 /** argv of `cosign attest` of a predicate of `type` for a digest reference. */
 export function cosignAttestArgs(
