@@ -1,3 +1,7 @@
+import type { GantryConfig } from '../../core/config/schema.ts';
+import type { StageDefinition } from '../../runtime/define.ts';
+import type { ResolvedPipeline } from '../../runtime/pipeline.ts';
+
 /**
  * What a CI wrapper needs to know about a pipeline: its phases in order, which phase waits for which, the
  * approval gate in front of a phase, the environments it deploys to, and the secrets its stages need.
@@ -37,4 +41,71 @@ export interface CiShape {
    * `when: always`, `post { always }`), with `gantry run --always-only`. Absent when there are none.
    */
   finally?: { stages: string[]; secrets: string[] } | undefined;
+}
+
+/** Secret URIs the standard stages read from gantry.yaml, by stage. */
+function configSecrets(stage: StageDefinition, config: GantryConfig): string[] {
+  const registry = config.registry?.password ? [config.registry.password] : [];
+  const signing = config.signing.mode === 'key' ? [config.signing.key, config.signing.password] : [];
+  if (stage.name === 'build') return registry;
+  if (stage.name === 'sign') return [...registry, ...signing];
+  if (stage.kind === 'deploy') {
+    const env = config.environments.find((e) => `deploy-${e.name}` === stage.name);
+    const own = [env?.kubeconfig, env?.gitops?.token, env?.gitops?.argocd?.token].filter(
+      (s): s is string => typeof s === 'string',
+    );
+    return [...registry, ...own];
+  }
+  return [];
+}
+
+const unique = (list: readonly string[]) => [...new Set(list)];
+
+/**
+ * The pipeline as CI sees it: one job per phase (its stages without the `always` ones), each needing the
+ * phases its stages need, an approval gate on the phases of approve stages, and a final job for the `always`
+ * stages. Generated wrappers follow it, so a team's own phase becomes its own job.
+ */
+export function ciShape(pipeline: ResolvedPipeline, config: GantryConfig): CiShape {
+  const stages = pipeline.graph.stages;
+  const phaseOf = new Map(stages.map((s) => [s.name, s.phase]));
+  const phases: CiPhase[] = [];
+  for (const phase of pipeline.graph.phases) {
+    const own = stages.filter((s) => s.phase === phase && !s.always);
+    if (own.length === 0) continue;
+    const needs = unique(
+      own.flatMap((s) => s.needs.map((n) => phaseOf.get(n) ?? phase)).filter((p) => p !== phase),
+    ).filter((p) => phases.some((q) => q.name === p));
+    const approve = own.find((s) => s.kind === 'approve');
+    phases.push({
+      name: phase,
+      stages: own.map((s) => s.name),
+      needs,
+      approval: approve ? { environment: approve.name.replace(/^approve-/, '') } : undefined,
+      deploys: own
+        .filter((s) => s.kind === 'deploy')
+        .map((s) => {
+          const environment = s.name.replace(/^deploy-/, '');
+          const url = config.environments.find((e) => e.name === environment)?.url;
+          return { environment, ...(url ? { url } : {}) };
+        }),
+      secrets: unique(own.flatMap((s) => [...(s.secrets ?? []), ...configSecrets(s, config)])),
+      release: own.some(
+        (s) => s.kind === 'deploy' || s.kind === 'approve' || s.name === 'build' || s.name === 'sign',
+      ),
+    });
+  }
+  const finals = stages.filter((s) => s.always);
+  return {
+    project: config.name,
+    phases,
+    ...(finals.length > 0
+      ? {
+          finally: {
+            stages: finals.map((s) => s.name),
+            secrets: unique(finals.flatMap((s) => s.secrets ?? [])),
+          },
+        }
+      : {}),
+  };
 }
