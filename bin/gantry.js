@@ -1,13 +1,9 @@
 #!/usr/bin/env node
-// The `gantry` command. An installed package runs its compiled JavaScript; a source checkout runs the
-// TypeScript entry point through tsx (a dependency), so `npx gantry` works in both.
+// The `gantry` command: runs the repository's pipeline/main.ts (TypeScript, through tsx, a dependency), or the
+// standard stages when it has none. An installed package runs its compiled entry; a source checkout its source.
 import { existsSync } from 'node:fs';
 
+const { register } = await import('tsx/esm/api');
+register();
 const compiled = new URL('../dist/src/cli/bin.js', import.meta.url);
-if (existsSync(compiled)) {
-  await import(compiled.href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(new URL('../src/cli/bin.ts', import.meta.url).href);
-}
+await import(existsSync(compiled) ? compiled.href : new URL('../src/cli/bin.ts', import.meta.url).href);

@@ -10,7 +10,7 @@ export function renderEvent(event: StageEvent): string {
     case 'passed':
       return `✔ ${event.stage} passed in ${seconds(event.durationMs)}${event.message ? ` — ${event.message}` : ''}`;
     case 'failed':
-      return `✖ ${event.stage} failed after ${seconds(event.durationMs)}: ${event.message}${event.hint ? `\n  fix: ${event.hint}` : ''}`;
+      return `✖ ${event.stage} failed after ${seconds(event.durationMs)}${event.always ? ' (always stage: reported, the exit code stays)' : ''}: ${event.message}${event.hint ? `\n  fix: ${event.hint}` : ''}`;
     case 'blocked':
       return `⛔ ${event.stage} blocked by policy: ${event.message}${event.hint ? `\n  fix: ${event.hint}` : ''}`;
     case 'skipped':

@@ -193,6 +193,7 @@ function environmentStages(
   let previousEnvironment: string | undefined;
   let phase = 'release';
   for (const env of config.environments) {
+    deployDriver(env.driver, drivers); // an unknown driver is refused here, before any engine starts
     if (requiresApproval(env)) {
       const approve = `approve-${env.name}`;
       stages.push(

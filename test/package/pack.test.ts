@@ -25,6 +25,25 @@ await connection(async () => {
 });
 `;
 
+/** The team's pipeline/main.ts: the standard stages plus a stage of its own. */
+const teamPipeline = `import { dag } from '@dagger.io/dagger';
+import { defineStage, main, standardStages } from 'gantry';
+import { z } from 'zod';
+
+const hello = defineStage({
+  name: 'hello',
+  phase: 'verify',
+  needs: ['checkout'],
+  output: z.object({ greeting: z.string() }),
+  run: async (ctx) => {
+    const greeting = (await dag.container().from('alpine:3.20').withExec(['echo', 'hello']).stdout()).trim();
+    return { message: greeting, output: { greeting } };
+  },
+});
+
+await main({ stages: [...standardStages(), hello] });
+`;
+
 let project = '';
 let tarball = '';
 
@@ -61,6 +80,20 @@ beforeAll(async () => {
     }),
   );
   await writeFile(join(project, 'pipeline.ts'), consumer);
+  await mkdir(join(project, 'pipeline'));
+  await writeFile(join(project, 'pipeline', 'main.ts'), teamPipeline);
+  await writeFile(
+    join(project, 'gantry.yaml'),
+    'version: 2\nname: consumer\ncomponents:\n  - name: app\n    path: app\n',
+  );
+  await exec('git', ['init', '-q'], { cwd: project });
+  await exec(
+    'git',
+    ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'init'],
+    {
+      cwd: project,
+    },
+  );
   await writeFile(join(project, 'app', 'package.json'), '{"name":"app","scripts":{"test":"true"}}');
   await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], {
     cwd: project,
@@ -76,17 +109,14 @@ describe('the packed package', () => {
       expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'bin/gantry.js', 'policies/default.yaml']),
     );
     expect(files.some((f) => f.startsWith('test/'))).toBe(false);
+    // The bin runs the repository's pipeline/main.ts: the team's own stage is in the plan.
     const { stdout } = await exec(
       join(project, 'node_modules', '.bin', 'gantry'),
       ['plan', '--format', 'json'],
       { cwd: project },
     );
-    expect(JSON.parse(stdout).order).toHaveLength(9);
+    expect(JSON.parse(stdout).order).toEqual(['checkout', 'deps', 'test', 'scan', 'build', 'sign', 'hello']);
     // A repository without policies/ of its own validates against the shipped default policy.
-    await writeFile(
-      join(project, 'gantry.yaml'),
-      'version: 1\nname: consumer\ncomponents:\n  - name: app\n    path: app\n',
-    );
     const validate = await exec(join(project, 'node_modules', '.bin', 'gantry'), ['validate'], {
       cwd: project,
     });
@@ -127,6 +157,24 @@ describe('the packed package', () => {
     ).rejects.toMatchObject({
       stdout: expect.stringContaining("Type 'Directory' is not assignable to type 'number'"),
     });
+  });
+
+  it("runs the team's pipeline/main.ts, its own stage included, against the wire-test engine", async () => {
+    const engine = await startTestEngine({ exec: [{ argv: ['echo', 'hello'], stdout: 'hello\n' }] });
+    try {
+      const { stderr } = await exec(
+        join(project, 'node_modules', '.bin', 'gantry'),
+        ['run', '--only', 'checkout,hello', '--manifest', 'out/manifest.json'],
+        { cwd: project, env: { ...process.env, ...engine.env } },
+      );
+      expect(stderr).toMatch(/hello .*passed|✔ hello/);
+      expect(engine.requests.every((r) => r.valid)).toBe(true);
+      expect(engine.execs().map((e) => [e.image, e.argv.join(' ')])).toEqual([['alpine:3.20', 'echo hello']]);
+      const manifest = JSON.parse(await readFile(join(project, 'out', 'manifest.json'), 'utf8'));
+      expect(manifest.outputs.hello).toEqual({ greeting: 'hello' });
+    } finally {
+      await engine.close();
+    }
   });
 
   it('runs that pipeline against the wire-test engine', async () => {

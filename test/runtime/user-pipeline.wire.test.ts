@@ -12,6 +12,7 @@ import { pipeline as customBuild } from '../../examples/pipelines/custom-build.t
 import { pipeline as lintCoverage } from '../../examples/pipelines/lint-coverage.ts';
 import { pipeline as migration } from '../../examples/pipelines/migration.ts';
 import { pipeline as notifying } from '../../examples/pipelines/notify.ts';
+import { FLYCTL, pipeline as paas } from '../../examples/pipelines/paas-driver.ts';
 import { defineStage, type PipelineDefinition } from '../../src/runtime/define.ts';
 import { standardStages } from '../../src/stages/standard.ts';
 import { runCli } from '../support/cli.ts';
@@ -195,6 +196,49 @@ describe('a replaced build (examples/pipelines/custom-build.ts)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/breaks its schema/);
     expect(r.manifest.stages.sign.status).toBe('skipped');
+  });
+});
+
+describe('a deploy driver of your own (examples/pipelines/paas-driver.ts)', () => {
+  async function flyConfig(): Promise<string> {
+    const text = (await readFile(join(root, 'gantry.yaml'), 'utf8')).replace(
+      / {2}- name: staging\n {4}driver: kubernetes\n/,
+      '  - name: staging\n    driver: fly\n',
+    );
+    const file = join(await mkdtemp(join(tmpdir(), 'gantry-cfg-')), 'gantry.yaml');
+    await writeFile(file, text);
+    return file;
+  }
+
+  it('deploys the signed digest with the PaaS CLI, its token only as a secret, after the usual checks', async () => {
+    const r = await run(paas(), ['--until', 'deploy-staging'], {
+      config: await flyConfig(),
+      env: { FLY_API_TOKEN: 'fly-canary' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const ref = r.manifest.components['hello-api'].image.ref;
+    const fly = r.execs.filter((x) => x.image === FLYCTL);
+    expect(fly.map((x) => x.argv)).toEqual([
+      ['flyctl', 'deploy', '--app', 'hello-api', '--image', ref, '--now'],
+    ]);
+    expect(fly[0]?.secrets).toEqual([expect.objectContaining({ target: 'FLY_API_TOKEN', as: 'env' })]);
+    expect(r.execs.some((x) => x.argv[0] === 'cosign' && x.argv[1] === 'verify')).toBe(true);
+    expect(r.execs.some((x) => x.argv.includes('kubectl') || x.argv.includes('apply'))).toBe(false);
+    expect(r.manifest.deployments[0]).toMatchObject({
+      environment: 'staging',
+      driver: 'fly',
+      target: 'fly:hello-api',
+    });
+    expect(engine?.leaks('fly-canary')).toEqual([]);
+  });
+
+  it('an environment naming a driver nobody registered exits 2 before any engine starts', async () => {
+    const r = await runCli(['plan', '--config', await flyConfig()], {
+      cwd: root,
+      definition: { stages: standardStages() },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no deploy driver named "fly"/);
   });
 });
 
