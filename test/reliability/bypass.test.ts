@@ -89,13 +89,13 @@ describe('gate bypass attempts', () => {
 
   it('an approval given for another hash → exit 4, and no approval recorded', async () => {
     const w = await released('deploy-staging');
-    const { check } = await attempt(w, ['--only', 'approve', '--approve', `sha256:${'0'.repeat(64)}`]);
+    const { check } = await attempt(w, ['--only', 'approve-production', '--approve', `sha256:${'0'.repeat(64)}`]);
     expect(check(4)).toBeUndefined();
     expect((await w.readManifest()).approvals).toEqual([]);
   }, 60_000);
 
   it('a manifest edited after approval (another digest) → exit 4', async () => {
-    const w = await released('approve');
+    const w = await released('approve-production');
     await w.editManifest((m) => {
       const image = m.components['hello-api']?.image;
       if (!image) throw new Error('no image');
@@ -117,7 +117,7 @@ describe('gate bypass attempts', () => {
     expect(staging.check(3)).toBeUndefined();
     expect(staging.result.stderr).toMatch(/no signature/);
 
-    const approved = await released('approve');
+    const approved = await released('approve-production');
     const production = await attempt(approved, ['--only', 'deploy-production'], {
       exec: [{ argv: /^cosign verify/, exitCode: 1, stderr: 'Error: no matching signatures' }],
     });
