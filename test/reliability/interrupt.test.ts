@@ -24,9 +24,13 @@ const SLOW_MS = 60_000;
 
 /** Starts `gantry run` as a child; resolves when its stderr matches `ready`. */
 function startGantry(w: Workspace, engine: TestEngine) {
+  // node with tsx's loader, not the tsx CLI: the CLI relays signals to its child and SIGKILLs it when the
+  // child does not confirm within 30 ms, which a loaded machine misses; the signal must reach gantry itself.
   const child = spawn(
-    join(ROOT, 'node_modules/.bin/tsx'),
+    process.execPath,
     [
+      '--import',
+      'tsx',
       join(ROOT, 'pipeline/main.ts'),
       'run',
       '--until',
