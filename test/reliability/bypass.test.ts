@@ -2,7 +2,7 @@
  * Gate bypass attempts: each is refused with its exit code, and nothing is published or deployed past
  * the gate. The detector is shown to catch a deliberate bypass (production approval switched off).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -147,8 +147,11 @@ describe('gate bypass attempts', () => {
     );
     ws = await workspace();
     const w = ws;
-    await writeFile(join(w.dir, 'policy.yaml'), policy);
-    await writeFile(w.config, stringify({ ...BASE_CONFIG, policy: join(w.dir, 'policy.yaml') }));
+    // The policy must sit inside the repository (the run's cwd): a git-ignored folder of it.
+    await mkdir(join(ROOT, 'out'), { recursive: true });
+    const dir = await mkdtemp(join(ROOT, 'out', 'policy-'));
+    await writeFile(join(dir, 'policy.yaml'), policy);
+    await writeFile(w.config, stringify({ ...BASE_CONFIG, policy: join(dir, 'policy.yaml') }));
     const report = await readFile(join(SHARED, 'trivy/fs-npm-package-lock-vex.json'), 'utf8');
     const { check, engine, result } = await attempt(w, ['--yes'], { trivyFs: report });
     expect(check(3)).toBeUndefined();
