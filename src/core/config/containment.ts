@@ -11,7 +11,7 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../errors.ts';
-import type { GantryConfig } from './schema.ts';
+import type { Environment, GantryConfig } from './schema.ts';
 
 /** Shipped policies, referred to as `builtin:<name>`. */
 export const BUILTIN_POLICIES = ['default', 'strict'] as const;
@@ -65,14 +65,9 @@ export function pathFields(config: GantryConfig, repoRoot: string): PathField[] 
   return fields;
 }
 
-type EnvironmentEntry = GantryConfig['environments'][keyof GantryConfig['environments']];
-
-/** Environments as `[name, settings]`, whether the config keeps them by name or as a list with names. */
-function environments(config: GantryConfig): [string, EnvironmentEntry][] {
-  return Object.entries(config.environments as Record<string, EnvironmentEntry>).map(([key, e]) => [
-    (e as { name?: string } | undefined)?.name ?? key,
-    e,
-  ]);
+/** Environments as `[name, settings]`. */
+function environments(config: GantryConfig): [string, Environment | undefined][] {
+  return config.environments.map((e) => [e.name, e]);
 }
 
 /**
