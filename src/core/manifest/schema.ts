@@ -93,11 +93,9 @@ export const DeploymentRecord = z.strictObject({
 export const RunManifest = z.strictObject({
   version: z.literal(MANIFEST_VERSION),
   /** Letters, digits and `._:-` only (a UUID by default): it is written into `gantry.env` and CI outputs. */
-  runId: z
-    .string()
-    .regex(RUN_ID_PATTERN, {
-      error: 'a run id: letters, digits and ._:- (at most 128), no spaces or newlines',
-    }),
+  runId: z.string().regex(RUN_ID_PATTERN, {
+    error: 'a run id: letters, digits and ._:- (at most 128), no spaces or newlines',
+  }),
   createdAt: timestamp,
   updatedAt: timestamp,
   platform: z.strictObject({
