@@ -2,7 +2,7 @@
  * Gate bypass attempts: each is refused with its exit code, and nothing is published or deployed past
  * the gate. The detector is shown to catch a deliberate bypass (production approval switched off).
  */
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -158,5 +158,6 @@ describe('gate bypass attempts', () => {
     expect(result.stderr).toContain('CVE-2017-20165');
     expect(result.stderr).toMatch(/expired/i);
     expect(engine.calls.some((c) => c.steps.at(-1)?.field === 'publish')).toBe(false);
+    await rm(dir, { recursive: true, force: true });
   }, 60_000);
 });
