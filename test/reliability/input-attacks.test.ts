@@ -283,4 +283,3 @@ describe('runs and manifests', () => {
     });
   }, 90_000);
 });
-

@@ -11,19 +11,21 @@ export type FlagValues<O extends Options> = {
   [K in keyof O]?: O[K] extends { multiple: true } ? FlagValue<O[K]>[] : FlagValue<O[K]>;
 };
 
-/**
- * Parses a command's flags strictly; an unknown flag, a missing value or a stray word (`gantry run promote`,
- * which would otherwise run every stage) is an {@link InputError} (exit 2).
- */
+/** Parses a command's flags strictly; an unknown flag or a missing value is an {@link InputError} (exit 2). */
 export function parseFlags<O extends Options>(
   command: string,
   args: readonly string[],
   options: O,
   usage: string,
-): { values: FlagValues<O> } {
-  let parsed: { values: unknown; positionals: string[] };
+): { values: FlagValues<O>; positionals: string[] } {
   try {
-    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
+    return { values: values as FlagValues<O>, positionals };
   } catch (cause) {
     const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     throw new InputError('BAD_ARGUMENTS', `gantry ${command}: ${message}`, {
@@ -31,15 +33,6 @@ export function parseFlags<O extends Options>(
       hint: `usage: ${usage}`,
     });
   }
-  const [stray] = parsed.positionals;
-  if (stray !== undefined) {
-    throw new InputError(
-      'BAD_ARGUMENTS',
-      `gantry ${command}: unexpected argument "${stray}": this command takes options only, written --name value`,
-      { hint: `usage: ${usage}` },
-    );
-  }
-  return { values: parsed.values as FlagValues<O> };
 }
 
 /** Splits `a,b c` style lists given to flags such as `--only`. */

@@ -53,9 +53,9 @@ export function pathFields(config: GantryConfig, repoRoot: string): PathField[] 
       if (e.kustomize) fields.push({ field: `environments.${env}.kustomize`, value: e.kustomize, base: dir });
       if (e.helm && !e.helm.chart.startsWith('oci://'))
         fields.push({ field: `environments.${env}.helm.chart`, value: e.helm.chart, base: dir });
-      e.helm?.values.forEach((v, j) =>
-        fields.push({ field: `environments.${env}.helm.values[${j}]`, value: v, base: dir }),
-      );
+      e.helm?.values.forEach((v, j) => {
+        fields.push({ field: `environments.${env}.helm.values[${j}]`, value: v, base: dir });
+      });
     }
   });
   if (config.signing.mode === 'key')

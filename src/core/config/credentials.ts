@@ -40,8 +40,11 @@ export function assertNoUrlCredentials(config: unknown, file = 'gantry.yaml'): v
 
 function walk(value: unknown, path: string, visit: (field: string, value: string) => void): void {
   if (typeof value === 'string') visit(path, value);
-  else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`, visit));
-  else if (value && typeof value === 'object') {
+  else if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      walk(v, `${path}[${i}]`, visit);
+    });
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k, visit);
   }
 }
