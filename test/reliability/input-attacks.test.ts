@@ -34,15 +34,15 @@ describe('inputs that reach outside the repository or carry credentials → exit
     ['components[0].dockerfile', { components: [{ ...component, dockerfile: '../../../../etc/passwd' }] }],
     ['policy', { policy: '/etc/passwd' }],
     [
-      'environments.production.kustomize',
+      'environments[1].kustomize',
       { environments: { ...BASE_CONFIG.environments, production: { kustomize: '../../../../../tmp' } } },
     ],
     [
-      'environments.staging.url',
+      'environments[0].url',
       { environments: { ...BASE_CONFIG.environments, staging: { url: 'https://admin:PW@app.example.com' } } },
     ],
     [
-      'environments.staging.gitops.repository',
+      'environments[0].gitops.repository',
       {
         environments: {
           staging: {

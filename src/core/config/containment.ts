@@ -50,11 +50,11 @@ export function pathFields(config: GantryConfig, repoRoot: string): PathField[] 
     // Environment paths are relative to each component's folder, so they are checked for every component.
     for (const [env, e] of environments(config)) {
       if (!e) continue;
-      if (e.kustomize) fields.push({ field: `environments.${env}.kustomize`, value: e.kustomize, base: dir });
+      if (e.kustomize) fields.push({ field: `environments${env}.kustomize`, value: e.kustomize, base: dir });
       if (e.helm && !e.helm.chart.startsWith('oci://'))
-        fields.push({ field: `environments.${env}.helm.chart`, value: e.helm.chart, base: dir });
+        fields.push({ field: `environments${env}.helm.chart`, value: e.helm.chart, base: dir });
       e.helm?.values.forEach((v, j) => {
-        fields.push({ field: `environments.${env}.helm.values[${j}]`, value: v, base: dir });
+        fields.push({ field: `environments${env}.helm.values[${j}]`, value: v, base: dir });
       });
     }
   });
@@ -65,9 +65,9 @@ export function pathFields(config: GantryConfig, repoRoot: string): PathField[] 
   return fields;
 }
 
-/** Environments as `[name, settings]`. */
+/** Environments as `[field path, settings]`, the path as zod and the YAML errors write it: `environments[1]`. */
 function environments(config: GantryConfig): [string, Environment | undefined][] {
-  return config.environments.map((e) => [e.name, e]);
+  return config.environments.map((e, i) => [`[${i}]`, e]);
 }
 
 /**
@@ -97,7 +97,7 @@ export function assertPathsInside(config: GantryConfig, repoRoot: string, file =
     if (isAbsolute(gitopsFile) || !isInside('/repo', inRepo)) {
       throw new InputError(
         'CONFIG_PATH_OUTSIDE',
-        `${file}: environments.${env}.gitops.file: "${gitopsFile}" leaves the GitOps repository`,
+        `${file}: environments${env}.gitops.file: "${gitopsFile}" leaves the GitOps repository`,
         { hint: 'give the file relative to the GitOps repository root, without ".." that climbs out of it' },
       );
     }

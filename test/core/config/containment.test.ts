@@ -49,10 +49,10 @@ describe('paths stay inside the repository', () => {
       'components[0].toolchain.lockfile',
       withComponent({ toolchain: { image: 'node:22', lockfile: '/etc/passwd' } }),
     ],
-    ['environments.staging.kustomize', staging({ kustomize: '../../../../tmp' })],
-    ['environments.staging.helm.chart', staging({ driver: 'helm', helm: { chart: '../../../chart' } })],
+    ['environments[0].kustomize', staging({ kustomize: '../../../../tmp' })],
+    ['environments[0].helm.chart', staging({ driver: 'helm', helm: { chart: '../../../chart' } })],
     [
-      'environments.staging.helm.values[1]',
+      'environments[0].helm.values[1]',
       staging({ driver: 'helm', helm: { chart: 'chart', values: ['v.yaml', '/etc/v.yaml'] } }),
     ],
     [
@@ -74,7 +74,7 @@ describe('paths stay inside the repository', () => {
   it('a symbolic link inside the repository that points out of it is refused', async () => {
     await symlink('/etc', join(repo, 'services/api/k8s/escape'));
     const error = await load(staging({ kustomize: 'k8s/escape' }));
-    expect(error?.message).toMatch(/environments\.staging\.kustomize: .*symbolic link to \/etc/);
+    expect(error?.message).toMatch(/environments\[0\]\.kustomize: .*symbolic link to \/etc/);
     await symlink('/', join(repo, 'root-link'));
     expect((await load(withComponent({ path: 'root-link/etc' })))?.code).toBe('CONFIG_PATH_OUTSIDE');
     // A link that stays inside the repository is fine.
@@ -89,7 +89,7 @@ describe('paths stay inside the repository', () => {
         gitops: { repository: 'https://git.example.com/o/r.git', file, token: 'env://T' },
       });
     expect(await load(gitops('apps/api/kustomization.yaml'))).toBeUndefined();
-    expect((await load(gitops('../../etc/passwd')))?.message).toContain('environments.staging.gitops.file');
+    expect((await load(gitops('../../etc/passwd')))?.message).toContain('environments[0].gitops.file');
   });
 });
 
@@ -116,13 +116,9 @@ describe('no credentials in URLs', () => {
     staging({ driver: 'gitops', gitops: { repository, file: 'a.yaml', token: 'env://GITOPS_TOKEN' } });
 
   it.each([
-    [
-      'environments.staging.gitops.repository',
-      gitops('https://:TOKEN@git.example.com/o/r.git'),
-      'gitops.token',
-    ],
-    ['environments.staging.gitops.repository', gitops('https://bot@git.example.com/o/r.git'), 'gitops.token'],
-    ['environments.staging.url', staging({ url: 'https://admin:PW@app.example.com' }), 'env://NAME'],
+    ['environments[0].gitops.repository', gitops('https://:TOKEN@git.example.com/o/r.git'), 'gitops.token'],
+    ['environments[0].gitops.repository', gitops('https://bot@git.example.com/o/r.git'), 'gitops.token'],
+    ['environments[0].url', staging({ url: 'https://admin:PW@app.example.com' }), 'env://NAME'],
   ])(
     '%s with credentials → exit 2, naming the field and the secret reference',
     (field, config, reference) => {
