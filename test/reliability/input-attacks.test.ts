@@ -223,7 +223,7 @@ describe('runs and manifests', () => {
     for (const { name, env } of systems) {
       expect('CI' in env, name).toBe(false);
       await withEngine(fullPipelineScenario(), async (engine) => {
-        const result = await w.run(engine, ['--from', 'approve', '--yes'], env);
+        const result = await w.run(engine, ['--from', 'approve-production', '--yes'], env);
         expect(result.code, `${name}: ${result.stderr}`).toBe(4);
         expect(result.stderr).toContain('--yes (self-approval) is refused on CI');
         expect(applied(engine).filter((e) => e.argv[1] === 'apply')).toEqual([]);
