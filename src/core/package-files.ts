@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinPolicyName } from './config/containment.ts';
 
 /**
  * The absolute path of a file shipped in the gantry package (`policies/…`, `package.json`). This file sits in
@@ -17,14 +18,17 @@ export function packageFile(relative: string): string {
 export const DEFAULT_POLICY = 'policies/default.yaml';
 
 /**
- * The policy file to load: the repository's own, or — when the config keeps the default and the repository
- * has no `policies/default.yaml` — the default policy shipped with gantry.
+ * The policy file to load: a shipped one named `builtin:default` or `builtin:strict`; the repository's own;
+ * or — when the config keeps the default and the repository has no `policies/default.yaml` — the default
+ * policy shipped with gantry.
  */
 export function resolvePolicyFile(
   repoRoot: string,
   configured: string,
   exists: (path: string) => boolean = existsSync,
 ): string {
+  const builtin = builtinPolicyName(configured);
+  if (builtin !== undefined) return packageFile(`policies/${builtin}.yaml`);
   const local = resolve(repoRoot, configured);
   if (exists(local) || configured !== DEFAULT_POLICY) return local;
   return packageFile(DEFAULT_POLICY);

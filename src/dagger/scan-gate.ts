@@ -12,6 +12,7 @@ import type { Policy } from '../core/security/policy.ts';
 import { renderVerdict, verdictLine } from '../core/security/render.ts';
 import { classifyScannerExit, type ScannerName } from '../core/security/report-file.ts';
 import type { ScanReport } from '../core/security/scan-report.ts';
+import type { RepositorySuppression } from '../core/security/suppressions.ts';
 import { type ScannerRun, tail } from './tools/scanner-run.ts';
 
 /** One scanner run of one component, told apart: a report, or a crash with its reason. */
@@ -72,8 +73,13 @@ export function scanRecord(
 }
 
 /** Evaluates reports against the policy. */
-export function gate(reports: readonly ScanReport[], policy: Policy, now = new Date()): GateVerdict {
-  return evaluateGate(reports, policy, { now });
+export function gate(
+  reports: readonly ScanReport[],
+  policy: Policy,
+  now = new Date(),
+  repositorySuppressions: readonly RepositorySuppression[] = [],
+): GateVerdict {
+  return evaluateGate(reports, policy, { now, repositorySuppressions });
 }
 
 /** Throws the PolicyError (exit 3) of a blocked verdict, with its table of blocking findings. */

@@ -10,6 +10,7 @@ import { baseContext } from './context.ts';
 import { manifestHandle } from './manifest-handle.ts';
 import type { ResolvedPipeline } from './pipeline.ts';
 import { renderEvent, renderSummary } from './render.ts';
+import { withRunLock } from './run-lock.ts';
 import { runStages } from './run-stages.ts';
 import { writeRunSummary } from './summary.ts';
 import type { RunOptions, RunSummary } from './types.ts';
@@ -38,10 +39,14 @@ export interface RunRequest {
 }
 
 /**
- * The whole flow of a run: selection → manifest → engine → stages → summary.
- * Returns the summary; its exit code is that of the first stage that did not pass.
+ * The whole flow of a run: selection → manifest → engine → stages → summary, holding the lock of the run's
+ * `out/` folder. Returns the summary; its exit code is that of the first stage that did not pass.
  */
 export async function runPipeline(request: RunRequest): Promise<RunSummary> {
+  return withRunLock(resolve(request.cwd, request.manifestFile, '..'), () => runLocked(request));
+}
+
+async function runLocked(request: RunRequest): Promise<RunSummary> {
   const { cwd, env, print, config, pipeline } = request;
   const selected = selectStages(pipeline.graph, request.selection);
   const manifestFile = resolve(cwd, request.manifestFile);

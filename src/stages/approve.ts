@@ -3,7 +3,7 @@ import { approvalProvider } from '../core/approval/index.ts';
 import type { ApprovalProvider } from '../core/approval/types.ts';
 import { deployImages } from '../core/deploy/policy.ts';
 import { ApprovalError } from '../core/errors.ts';
-import { detectPlatform, type PlatformName } from '../core/platform.ts';
+import { detectPlatform, isCI, type PlatformName } from '../core/platform.ts';
 import type { StageFn } from '../runtime/types.ts';
 
 /** Options of {@link createApproveStage}. */
@@ -14,12 +14,9 @@ export interface ApproveStageOptions {
   now?: () => Date;
 }
 
-/** True on any CI system: a detected platform, or the `CI` variable most CI systems set. */
+/** True on any CI system ci-info knows, or where a generic CI variable is set ({@link isCI}). */
 export function onCI(env: Readonly<Record<string, string | undefined>>): boolean {
-  const ci = env.CI?.toLowerCase();
-  return (
-    detectPlatform(env).name !== 'local' || (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0')
-  );
+  return isCI(env);
 }
 
 /**

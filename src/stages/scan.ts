@@ -3,7 +3,7 @@
  * each component's source, then the policy gate in TypeScript on the unfiltered output. Reports are
  * written to `out/reports/` on every run, blocked or not.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Directory } from '@dagger.io/dagger';
 import { BUILTIN_RULE_SETS } from '../core/config/scan.ts';
 import type { Component } from '../core/config/schema.ts';
@@ -14,6 +14,7 @@ import { SARIF_TOOLS, toSarif } from '../core/reports/sarif.ts';
 import { writeReportFile } from '../core/reports/write.ts';
 import { loadPolicy } from '../core/security/policy.ts';
 import type { ScanReport } from '../core/security/scan-report.ts';
+import { findRepositorySuppressions, type RepositorySuppression } from '../core/security/suppressions.ts';
 import {
   failOnCrash,
   gate,
@@ -118,6 +119,19 @@ async function writeScanReports(
   return Object.values(files);
 }
 
+/** Suppressions in the scanned component folders (counted and shown; refused when the policy says so). */
+async function repositorySuppressions(ctx: Parameters<StageFn>[0]): Promise<RepositorySuppression[]> {
+  const lists = await Promise.all(
+    ctx.config.components.map(async (c) =>
+      (await findRepositorySuppressions(resolve(ctx.repoRoot, c.path))).map((s) => ({
+        ...s,
+        file: join(c.path, s.file),
+      })),
+    ),
+  );
+  return lists.flat();
+}
+
 /** The scan stage: every component scanned concurrently; blocked → PolicyError (exit 3), reports kept. */
 export const scanStage: StageFn = async (ctx) => {
   const start = new Date();
@@ -127,7 +141,7 @@ export const scanStage: StageFn = async (ctx) => {
     await Promise.all(ctx.config.components.map((c) => scanComponent(c, ctx.repoRoot, ctx.outDir, rules)))
   ).flat();
   const reports = failOnCrash(outcomes);
-  const verdict = gate(reports, policy);
+  const verdict = gate(reports, policy, new Date(), await repositorySuppressions(ctx));
   const written = await writeScanReports(reports, ctx.outDir, start);
   await ctx.manifest.update((m) => {
     m.scan = scanRecord(verdict, [...outcomes.map((o) => o.file), ...written], ctx.repoRoot) as typeof m.scan;

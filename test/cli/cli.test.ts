@@ -41,6 +41,21 @@ describe('gantry CLI', () => {
     expect(result.stdout).toContain('3 blocked by policy');
   });
 
+  it('refuses stray words (exit 2) instead of ignoring them: `gantry run promote` runs nothing', async () => {
+    for (const args of [
+      ['run', 'promote'],
+      ['run', '--only', 'scan', 'deploy-production'],
+      ['plan', 'x'],
+      ['validate', 'a.yaml'],
+      ['schema', 'out.json'],
+    ]) {
+      const result = await runCli(args, { cwd: root, env: {} });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(`unexpected argument "${args.at(-1)}"`);
+      expect(result.stderr).not.toMatch(/gantry: |DAGGER|engine/);
+    }
+  });
+
   it('prints a command usage with --help', async () => {
     const result = await runCli(['run', '--help']);
     expect(result.code).toBe(0);

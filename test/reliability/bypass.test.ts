@@ -2,7 +2,7 @@
  * Gate bypass attempts: each is refused with its exit code, and nothing is published or deployed past
  * the gate. The detector is shown to catch a deliberate bypass (production approval switched off).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -89,7 +89,12 @@ describe('gate bypass attempts', () => {
 
   it('an approval given for another hash → exit 4, and no approval recorded', async () => {
     const w = await released('deploy-staging');
-    const { check } = await attempt(w, ['--only', 'approve-production', '--approve', `sha256:${'0'.repeat(64)}`]);
+    const { check } = await attempt(w, [
+      '--only',
+      'approve-production',
+      '--approve',
+      `sha256:${'0'.repeat(64)}`,
+    ]);
     expect(check(4)).toBeUndefined();
     expect((await w.readManifest()).approvals).toEqual([]);
   }, 60_000);
@@ -147,13 +152,17 @@ describe('gate bypass attempts', () => {
     );
     ws = await workspace();
     const w = ws;
-    await writeFile(join(w.dir, 'policy.yaml'), policy);
-    await writeFile(w.config, stringify({ ...BASE_CONFIG, policy: join(w.dir, 'policy.yaml') }));
+    // The policy must sit inside the repository (the run's cwd): a git-ignored folder of it.
+    await mkdir(join(ROOT, 'out'), { recursive: true });
+    const dir = await mkdtemp(join(ROOT, 'out', 'policy-'));
+    await writeFile(join(dir, 'policy.yaml'), policy);
+    await writeFile(w.config, stringify({ ...BASE_CONFIG, policy: join(dir, 'policy.yaml') }));
     const report = await readFile(join(SHARED, 'trivy/fs-npm-package-lock-vex.json'), 'utf8');
     const { check, engine, result } = await attempt(w, ['--yes'], { trivyFs: report });
     expect(check(3)).toBeUndefined();
     expect(result.stderr).toContain('CVE-2017-20165');
     expect(result.stderr).toMatch(/expired/i);
     expect(engine.calls.some((c) => c.steps.at(-1)?.field === 'publish')).toBe(false);
+    await rm(dir, { recursive: true, force: true });
   }, 60_000);
 });

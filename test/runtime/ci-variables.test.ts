@@ -24,6 +24,22 @@ describe('ciVariables', () => {
     });
   });
 
+  it('refuses a value that would add a line or break the format (exit 2), writing nothing', async () => {
+    for (const runId of ['abc\nDEPLOY_TOKEN=x', 'a b', 'a\r', '', 'x=y', "'quoted'"]) {
+      const m = newManifest({ name: 'gitlab' });
+      m.runId = runId;
+      expect(() => ciVariables(m), JSON.stringify(runId)).toThrow(
+        expect.objectContaining({ code: 'CI_VARIABLE_INVALID', exitCode: 2 }),
+      );
+    }
+    const m = newManifest({ name: 'gitlab' });
+    m.contentHash = `sha256:${'a'.repeat(64)}\nEVIL=1`;
+    expect(() => ciVariables(m)).toThrow(/GANTRY_MANIFEST_HASH/);
+    const file = join(await mkdtemp(join(tmpdir(), 'gantry-env-')), 'gantry.env');
+    await expect(writeCiVariables(file, m)).rejects.toMatchObject({ exitCode: 2 });
+    await expect(readFile(file, 'utf8')).rejects.toThrow();
+  });
+
   it('writes the dotenv file GitLab reads as artifacts:reports:dotenv', async () => {
     const m = newManifest({ name: 'local' });
     const file = join(await mkdtemp(join(tmpdir(), 'gantry-env-')), 'out', 'gantry.env');

@@ -4,6 +4,7 @@ import { ApprovalError } from '../../src/core/errors.ts';
 import type { RunManifest } from '../../src/core/manifest/schema.ts';
 import { contentHash, newManifest } from '../../src/core/manifest/store.ts';
 import { approveStage, createApproveStage, onCI } from '../../src/stages/approve.ts';
+import { CI_SYSTEMS } from '../support/ci-systems.ts';
 import { COMMIT, stageContext, type TempRepo, tempRepo } from './support.ts';
 
 let repo: TempRepo | undefined;
@@ -119,6 +120,15 @@ describe('approve stage', () => {
     await stage(ctx);
     expect(confirm).toHaveBeenCalledOnce();
     expect(ctx.logs).toContain(`image hello-api: ${REF}`);
+  });
+
+  it('refuses --yes on every CI system ci-info knows (its vendors.json), nothing recorded', async () => {
+    expect(CI_SYSTEMS.length).toBeGreaterThan(40);
+    for (const { name, env } of CI_SYSTEMS) {
+      const ci = await context(manifest(), env, { yes: true });
+      await expect(approveStage(ci), name).rejects.toMatchObject({ code: 'YES_ON_CI', exitCode: 4 });
+      expect(ci.manifest.get().approvals).toEqual([]);
+    }
   });
 
   it('tells CI from a local run', () => {

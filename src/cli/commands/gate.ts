@@ -9,6 +9,7 @@ import { evaluateGate } from '../../core/security/gate.ts';
 import { loadPolicy } from '../../core/security/policy.ts';
 import { renderVerdict } from '../../core/security/render.ts';
 import { readScanReport } from '../../core/security/report-file.ts';
+import { findRepositorySuppressions } from '../../core/security/suppressions.ts';
 import type { Command, CommandContext } from './command.ts';
 
 const usage = `Usage: gantry gate --trivy FILE [--trivy FILE…] [--semgrep FILE…] [--policy FILE]
@@ -18,7 +19,9 @@ Evaluates saved scanner reports against a security policy and exits 3 when block
 Options:
   --trivy FILE     Trivy JSON report (trivy … --format json, unfiltered); repeatable
   --semgrep FILE   Semgrep JSON output (semgrep scan --json); repeatable
-  --policy FILE    policy file (default: policies/default.yaml)
+  --policy FILE    policy file (default: policies/default.yaml), or builtin:default / builtin:strict
+  --source DIR     the scanned source: its suppressions (nosemgrep, .semgrepignore, .trivyignore,
+                   trivy:ignore:) are counted, and refused when the policy says allowRepositorySuppressions: false
   -h, --help       show this help
 
 Exit codes: 0 passed · 2 invalid arguments or policy · 3 blocked, or a report missing or unreadable`;
@@ -54,7 +57,9 @@ export function createGateCommand(options: GateCommandOptions = {}): Command {
         ...trivy.map((f) => readScanReport(resolve(ctx.cwd, f), 'trivy')),
         ...semgrep.map((f) => readScanReport(resolve(ctx.cwd, f), 'semgrep')),
       ]);
-      const verdict = evaluateGate(reports, policy, { now: now() });
+      const repositorySuppressions =
+        args.source === undefined ? [] : await findRepositorySuppressions(resolve(ctx.cwd, args.source));
+      const verdict = evaluateGate(reports, policy, { now: now(), repositorySuppressions });
       ctx.stdout(`${renderVerdict(verdict)}\n`);
       return verdict.blocked ? ExitCode.blocked : ExitCode.ok;
     },
@@ -71,6 +76,7 @@ function parse(args: readonly string[]) {
         trivy: { type: 'string', multiple: true },
         semgrep: { type: 'string', multiple: true },
         policy: { type: 'string' },
+        source: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;

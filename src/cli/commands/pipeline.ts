@@ -10,6 +10,6 @@ export async function loadPipeline(
   configFile: string | undefined,
 ): Promise<{ config: GantryConfig; pipeline: ResolvedPipeline; configFile: string }> {
   const file = configFile ?? ctx.definition.config ?? 'gantry.yaml';
-  const config = await loadConfig(resolve(ctx.cwd, file));
+  const config = await loadConfig(resolve(ctx.cwd, file), ctx.cwd);
   return { config, pipeline: resolvePipeline(ctx.definition, config), configFile: file };
 }

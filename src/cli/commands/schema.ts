@@ -1,6 +1,6 @@
 import { configJsonSchemaText } from '../../core/config/json-schema.ts';
 import { ExitCode } from '../../core/errors.ts';
-import { parseFlags } from './args.ts';
+import { noPositionals, parseFlags } from './args.ts';
 import type { Command } from './command.ts';
 
 /** `gantry schema`: prints the JSON Schema of gantry.yaml. */
@@ -9,7 +9,8 @@ export const schemaCommand: Command = {
   summary: 'print the JSON Schema of gantry.yaml (committed as gantry.schema.json)',
   usage: 'gantry schema',
   async run(ctx) {
-    parseFlags('schema', ctx.args, {}, this.usage);
+    const { positionals } = parseFlags('schema', ctx.args, {}, this.usage);
+    noPositionals('schema', positionals, this.usage);
     ctx.stdout(configJsonSchemaText());
     return ExitCode.ok;
   },

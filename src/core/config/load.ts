@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { parseYamlWith } from '../yaml/validate.ts';
+import { assertPathsInside } from './containment.ts';
+import { assertNoUrlCredentials } from './credentials.ts';
 import { GantryConfig, migrateConfig } from './schema.ts';
 
 /** Default location of the config, relative to the repository root. */
@@ -11,15 +13,21 @@ const reference = 'The format is in gantry.schema.json (`gantry schema`); the RE
 
 /** Parses and validates gantry.yaml text. Throws an {@link InputError} (exit 2) naming file:line:column. */
 export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): GantryConfig {
-  return parseYamlWith(z.preprocess(migrateConfig, GantryConfig), text, file, {
+  const config = parseYamlWith(z.preprocess(migrateConfig, GantryConfig), text, file, {
     what: 'gantry config',
     reference,
     codePrefix: 'CONFIG',
   });
+  assertNoUrlCredentials(config, file);
+  return config;
 }
 
-/** Reads, parses and validates a gantry.yaml file. */
-export async function loadConfig(file: string): Promise<GantryConfig> {
+/**
+ * Reads, parses and validates a gantry.yaml file; every path in it must resolve inside `repoRoot`
+ * (symbolic links included), else {@link InputError} (exit 2) naming the field.
+ * @param repoRoot - the repository root. @default process.cwd()
+ */
+export async function loadConfig(file: string, repoRoot = process.cwd()): Promise<GantryConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -36,5 +44,7 @@ export async function loadConfig(file: string): Promise<GantryConfig> {
       hint: 'check the path and its permissions',
     });
   }
-  return parseConfig(text, file);
+  const config = parseConfig(text, file);
+  assertPathsInside(config, repoRoot, file);
+  return config;
 }

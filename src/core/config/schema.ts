@@ -195,7 +195,10 @@ export const GantryConfig = z.strictObject({
     .meta({ description: 'deployment targets, in promotion order (e.g. staging, then production)' }),
   signing: Signing.default({ mode: 'generated' }),
   provenance: Provenance.default({ githubAttestation: false }),
-  policy: z.string().default('policies/default.yaml').meta({ description: 'security policy file' }),
+  policy: z.string().min(1).default('policies/default.yaml').meta({
+    description:
+      'security policy: builtin:default or builtin:strict (shipped with gantry), or a file inside the repository',
+  }),
   scan: ScanSettings.default({ semgrep: { registry: [] } }).meta({ description: 'what the scan stage runs' }),
   stageTimeout: z
     .string()

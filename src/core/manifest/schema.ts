@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** What a run id may look like: it is written into `gantry.env` lines and CI outputs, so no separators. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
 /** The manifest format version; bump on any incompatible change. */
 export const MANIFEST_VERSION = 2;
 
@@ -89,7 +92,10 @@ export const DeploymentRecord = z.strictObject({
 /** The run manifest: what passes between CI jobs and what an approval binds to. Never holds a secret. */
 export const RunManifest = z.strictObject({
   version: z.literal(MANIFEST_VERSION),
-  runId: z.string().min(1),
+  /** Letters, digits and `._:-` only (a UUID by default): it is written into `gantry.env` and CI outputs. */
+  runId: z.string().regex(RUN_ID_PATTERN, {
+    error: 'a run id: letters, digits and ._:- (at most 128), no spaces or newlines',
+  }),
   createdAt: timestamp,
   updatedAt: timestamp,
   platform: z.strictObject({

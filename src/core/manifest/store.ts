@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../atomic-write.ts';
-import { InputError } from '../errors.ts';
+import { ApprovalError, InputError } from '../errors.ts';
 import { MANIFEST_VERSION, type RunManifest, RunManifest as RunManifestSchema } from './schema.ts';
 
 /** Default location of the run manifest, relative to the repository root. */
@@ -82,11 +82,45 @@ export async function readManifest(file: string): Promise<RunManifest | undefine
       hint: 'download the manifest artifact again, or delete it and run from the first stage',
     });
   }
-  return parseManifest(data, file);
+  const manifest = parseManifest(data, file);
+  assertUnchanged(manifest, file);
+  return manifest;
 }
 
-/** Writes a manifest atomically: validated, then written to a temporary file and renamed over the target. */
+/**
+ * Refuses (exit 4, `MANIFEST_CHANGED`) a manifest whose covered fields (see {@link contentHash}) were edited
+ * after Gantry wrote it: its stored hash is missing or differs from the one recomputed. Every manifest
+ * Gantry writes carries the hash ({@link writeManifest}), so a later phase reading it detects the edit
+ * before any stage runs.
+ */
+export function assertUnchanged(manifest: RunManifest, file: string): void {
+  const hash = contentHash(manifest);
+  if (manifest.contentHash === hash) return;
+  const stored = manifest.contentHash === undefined ? 'none' : `${manifest.contentHash.slice(0, 19)}…`;
+  throw new ApprovalError(
+    'MANIFEST_CHANGED',
+    `run manifest ${file} was changed outside Gantry: its content hash (over the commit, image digests and ` +
+      `generated public key) is ${hash.slice(0, 19)}…, the hash stored when it was written is ${stored}`,
+    {
+      hint: 'use the manifest artifact of the earlier job unchanged, or delete it and run from the first stage',
+    },
+  );
+}
+
+/**
+ * Writes a manifest atomically: validated, its content hash set, then written to a temporary file and
+ * renamed over the target. A folder that cannot be written is an {@link InputError} (exit 2) naming it.
+ */
 export async function writeManifest(file: string, manifest: RunManifest): Promise<void> {
-  const valid = parseManifest(manifest, file);
-  await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`);
+  const valid = parseManifest({ ...manifest, contentHash: contentHash(manifest) }, file);
+  try {
+    await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (!code || !['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC'].includes(code)) throw cause;
+    throw new InputError('MANIFEST_UNWRITABLE', `cannot write the run manifest ${file} (${code})`, {
+      cause,
+      hint: 'make its folder writable by this user, or pass --manifest <path> in a writable folder',
+    });
+  }
 }

@@ -105,23 +105,43 @@ export interface SastFinding extends FindingBase {
 /** One normalised finding, discriminated on `kind`. */
 export type Finding = VulnerabilityFinding | SecretFinding | MisconfigurationFinding | SastFinding;
 
-const severityAliases: Readonly<Record<string, Severity>> = {
-  CRITICAL: 'CRITICAL',
-  HIGH: 'HIGH',
-  MEDIUM: 'MEDIUM',
-  MODERATE: 'MEDIUM',
-  LOW: 'LOW',
-  UNKNOWN: 'UNKNOWN',
-};
+/**
+ * Trivy's severities, exactly as it writes them: trivy-db `pkg/types` `SeverityNames` (UNKNOWN, LOW, MEDIUM,
+ * HIGH, CRITICAL), the same in every release that writes SchemaVersion 2.
+ */
+export const TRIVY_SEVERITIES: readonly Severity[] = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
-/** Normalises a scanner severity (case-insensitive); anything unrecognised becomes `UNKNOWN`. */
-export function normaliseSeverity(raw: string | undefined | null): Severity {
-  return severityAliases[(raw ?? '').trim().toUpperCase()] ?? 'UNKNOWN';
+/**
+ * A Trivy severity, or `undefined` when the value is not one Trivy writes (`"CRIT"`, `"SEVERE"`, `null`, `""`):
+ * the caller must then refuse the report, never count the finding as UNKNOWN.
+ */
+export function trivySeverity(raw: unknown): Severity | undefined {
+  return typeof raw === 'string' && (TRIVY_SEVERITIES as readonly string[]).includes(raw)
+    ? (raw as Severity)
+    : undefined;
 }
 
 /** Rank of a severity: 0 for CRITICAL … 4 for UNKNOWN. */
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
+}
+
+/**
+ * The worst case of two entries with the same stable id: the higher severity and, for vulnerabilities, a fix
+ * when either has one (a fix makes a vulnerability block under `ignoreUnfixed`). Order never matters:
+ * LOW-then-CRITICAL and CRITICAL-then-LOW give the same result.
+ */
+export function worstOf(a: Finding, b: Finding): Finding {
+  const severe = severityRank(b.severity) < severityRank(a.severity) ? b : a;
+  if (severe.kind !== 'vulnerability' || hasFix(severe)) return severe;
+  const other = severe === a ? b : a;
+  if (other.kind !== 'vulnerability' || !hasFix(other)) return severe;
+  return {
+    ...severe,
+    status: other.status,
+    originalStatus: other.originalStatus,
+    fixedVersion: other.fixedVersion,
+  };
 }
 
 /**

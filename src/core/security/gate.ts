@@ -9,10 +9,12 @@ import {
   hasFix,
   SEVERITIES,
   type Severity,
+  worstOf,
 } from './finding.ts';
-import { isoDay, type Policy, type Waiver } from './policy.ts';
+import { isoDay, type Policy, type ScanErrorWaiver, type Waiver } from './policy.ts';
 import type { ScanError, ScanReport, SuppressedFinding } from './scan-report.ts';
-import { WaiverIndex } from './waiver.ts';
+import type { RepositorySuppression } from './suppressions.ts';
+import { globToRegExp, WaiverIndex } from './waiver.ts';
 
 /** A finding that blocks, with the sentence that says why. */
 export interface BlockingFinding {
@@ -38,10 +40,10 @@ export interface GateVerdict {
   readonly blocked: boolean;
   /** Findings that block, each with its reason. */
   readonly blocking: readonly BlockingFinding[];
-  /** Scan errors that make a report incomplete: each blocks. */
+  /** Scan errors (part of the input not scanned) that no valid `scanErrors` waiver covers: each blocks. */
   readonly blockingErrors: readonly ReportedScanError[];
-  /** Scan errors that are only reported. */
-  readonly warnings: readonly ReportedScanError[];
+  /** Scan errors a valid `scanErrors` waiver of the policy covers: reported, not blocking. */
+  readonly waivedErrors: readonly { readonly error: ReportedScanError; readonly waiver: ScanErrorWaiver }[];
   /** Findings the policy would block but a valid waiver covers. */
   readonly waived: readonly { readonly finding: Finding; readonly waiver: Waiver }[];
   /** Waivers in force that matched findings; expired ones (never applied); valid ones that matched nothing. */
@@ -58,12 +60,18 @@ export interface GateVerdict {
   readonly duplicates: number;
   /** Findings the scanners suppressed: reported, not counted. */
   readonly suppressed: readonly SuppressedFinding[];
+  /** Suppressions found in the repository (ignore files, `nosemgrep` and `trivy:ignore:` comments). */
+  readonly repositorySuppressions: readonly RepositorySuppression[];
+  /** True when the policy refuses repository suppressions (`allowRepositorySuppressions: false`) and there are some. */
+  readonly suppressionsRefused: boolean;
 }
 
 /** Options of {@link evaluateGate}. */
 export interface GateOptions {
   /** The current time, for waiver expiry. @default new Date() */
   readonly now?: Date;
+  /** Suppressions found in the scanned source ({@link findRepositorySuppressions}). @default [] */
+  readonly repositorySuppressions?: readonly RepositorySuppression[];
 }
 
 const sectionOf = {
@@ -109,7 +117,8 @@ function emptyCounts(): Record<FindingKind, Record<Severity, number>> {
 }
 
 /**
- * Evaluates reports against a policy. Findings with the same stable id across reports count once.
+ * Evaluates reports against a policy on the worst case: entries with the same stable id, in one report or
+ * across reports, count once as the most severe and fixable of them ({@link worstOf}).
  * @example
  * const verdict = evaluateGate([parseTrivyReport(json, 'trivy.json')], policy);
  * if (verdict.blocked) return ExitCode.blocked;
@@ -125,39 +134,56 @@ export function evaluateGate(
   const counts = emptyCounts();
   const blocking: BlockingFinding[] = [];
   const waived: { finding: Finding; waiver: Waiver }[] = [];
-  const seen = new Set<string>();
+  const unique = new Map<string, Finding>();
   let duplicates = 0;
   for (const report of reports) {
     duplicates += report.duplicates;
     for (const finding of report.findings) {
-      if (seen.has(finding.id)) {
-        duplicates++;
-        continue;
-      }
-      seen.add(finding.id);
-      counts[finding.kind][finding.severity]++;
-      const waivers = index.matching(finding);
-      for (const waiver of waivers)
-        matched.get(waiver)?.push(finding.id) ?? matched.set(waiver, [finding.id]);
-      const reason = blockReason(finding, policy);
-      if (reason === undefined) continue;
-      const valid = waivers.find((w) => w.expires >= today);
-      if (valid) {
-        waived.push({ finding, waiver: valid });
-        continue;
-      }
-      const expired = waivers[0];
-      blocking.push({ finding, reason: expired ? `${reason} (waiver expired ${expired.expires})` : reason });
+      const earlier = unique.get(finding.id);
+      if (earlier !== undefined) duplicates++;
+      unique.set(finding.id, earlier === undefined ? finding : worstOf(earlier, finding));
     }
   }
+  for (const finding of unique.values()) {
+    counts[finding.kind][finding.severity]++;
+    const waivers = index.matching(finding);
+    for (const waiver of waivers) matched.get(waiver)?.push(finding.id) ?? matched.set(waiver, [finding.id]);
+    const reason = blockReason(finding, policy);
+    if (reason === undefined) continue;
+    const valid = waivers.find((w) => w.expires >= today);
+    if (valid) {
+      waived.push({ finding, waiver: valid });
+      continue;
+    }
+    const expired = waivers[0];
+    blocking.push({ finding, reason: expired ? `${reason} (waiver expired ${expired.expires})` : reason });
+  }
   const errors = reports.flatMap((r) => r.errors.map((e) => ({ ...e, source: r.source })));
-  const blockingErrors = errors.filter((e) => e.level === 'error');
+  const errorWaivers = policy.scanErrors
+    .filter((w) => w.expires >= today)
+    .map((w) => ({ waiver: w, path: globToRegExp(w.path) }));
+  const blockingErrors: ReportedScanError[] = [];
+  const waivedErrors: { error: ReportedScanError; waiver: ScanErrorWaiver }[] = [];
+  for (const error of errors) {
+    const hit = errorWaivers.find(
+      ({ waiver, path }) =>
+        error.path !== undefined &&
+        path.test(error.path) &&
+        (waiver.type === undefined || waiver.type === error.type),
+    );
+    if (hit) waivedErrors.push({ error, waiver: hit.waiver });
+    else blockingErrors.push(error);
+  }
+  const suppressed = reports.flatMap((r) => r.suppressed);
+  const repositorySuppressions = options.repositorySuppressions ?? [];
+  const suppressionsRefused =
+    !policy.allowRepositorySuppressions && suppressed.length + repositorySuppressions.length > 0;
   const use = (waiver: Waiver): WaiverUse => ({ waiver, findingIds: matched.get(waiver) ?? [] });
   return {
-    blocked: blocking.length > 0 || blockingErrors.length > 0,
+    blocked: blocking.length > 0 || blockingErrors.length > 0 || suppressionsRefused,
     blocking,
     blockingErrors,
-    warnings: errors.filter((e) => e.level !== 'error'),
+    waivedErrors,
     waived,
     waivers: {
       applied: policy.waivers.filter((w) => w.expires >= today && matched.has(w)).map(use),
@@ -165,8 +191,10 @@ export function evaluateGate(
       unused: policy.waivers.filter((w) => w.expires >= today && !matched.has(w)),
     },
     counts,
-    total: seen.size,
+    total: unique.size,
     duplicates,
-    suppressed: reports.flatMap((r) => r.suppressed),
+    suppressed,
+    repositorySuppressions,
+    suppressionsRefused,
   };
 }

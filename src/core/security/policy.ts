@@ -47,6 +47,21 @@ export const waiverSchema = z.strictObject({
   path: z.string().min(1).optional(),
 });
 
+/**
+ * A scan error accepted for some paths: the scanner could not scan (all of) these files, and the risk is
+ * accepted until a date. Errors without a path (a rule that did not load) cannot be waived.
+ */
+export const scanErrorWaiverSchema = z.strictObject({
+  /** Files the error is about (`*` and `**` globs allowed), e.g. `vendor/**` or `src/generated/*.js`. */
+  path: nonEmpty('path'),
+  /** Only errors of this scanner type, e.g. `Timeout` or `Syntax error`. */
+  type: z.string().min(1).optional(),
+  /** Why not scanning these files is acceptable; shown in every gate output. */
+  reason: nonEmpty('reason'),
+  /** Last day the waiver applies (UTC), `YYYY-MM-DD`. */
+  expires: isoDate,
+});
+
 /** Zod schema of a policy file. */
 export const policySchema = z.strictObject({
   /** Policy file format version. */
@@ -61,12 +76,22 @@ export const policySchema = z.strictObject({
   sast: kindRule,
   /** Accepted risks. @default [] */
   waivers: z.array(waiverSchema).default([]),
+  /** Scan errors (part of the input not scanned) accepted by path; every other scan error blocks. @default [] */
+  scanErrors: z.array(scanErrorWaiverSchema).default([]),
+  /**
+   * Whether suppressions the repository controls (`nosemgrep` comments, `.semgrepignore`, `.trivyignore`,
+   * `.trivyignore.yaml`, `trivy:ignore:` comments, findings a scanner reports as suppressed) are accepted.
+   * They are always counted and shown; `false` makes any of them block. @default true
+   */
+  allowRepositorySuppressions: z.boolean().default(true),
 });
 
 /** A validated security policy. */
 export type Policy = z.infer<typeof policySchema>;
 /** One waiver of a policy. */
 export type Waiver = z.infer<typeof waiverSchema>;
+/** One scan-error waiver of a policy. */
+export type ScanErrorWaiver = z.infer<typeof scanErrorWaiverSchema>;
 
 /**
  * Parses and validates the text of a policy file.
@@ -78,7 +103,7 @@ export function parsePolicy(text: string, file: string): Policy {
     what: 'security policy',
     codePrefix: 'POLICY',
     reference:
-      'See policies/default.yaml for the shape: version, vulnerabilities, secrets, misconfigurations, sast, waivers.',
+      'See policies/default.yaml for the shape: version, vulnerabilities, secrets, misconfigurations, sast, waivers, scanErrors, allowRepositorySuppressions.',
   });
 }
 

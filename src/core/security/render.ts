@@ -3,6 +3,7 @@
  */
 import { FINDING_KINDS, type Finding, findingLocation, SEVERITIES } from './finding.ts';
 import type { GateVerdict, WaiverUse } from './gate.ts';
+import { describeSuppression } from './suppressions.ts';
 
 /** Lays out rows as left-aligned columns separated by two spaces. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -35,7 +36,11 @@ export function verdictLine(verdict: GateVerdict): string {
   const parts: string[] = [];
   if (verdict.blocking.length > 0) parts.push(`${verdict.blocking.length} blocking finding(s)`);
   if (verdict.blockingErrors.length > 0) parts.push(`${verdict.blockingErrors.length} scan error(s)`);
-  const totals = `${verdict.total} finding(s), ${verdict.waived.length} waived, ${verdict.suppressed.length} suppressed by the scanner`;
+  if (verdict.suppressionsRefused) parts.push('repository suppressions refused by the policy');
+  const inRepo = verdict.repositorySuppressions.length;
+  const totals =
+    `${verdict.total} finding(s), ${verdict.waived.length} waived, ${verdict.suppressed.length} suppressed by the scanner` +
+    (inRepo > 0 ? `, ${inRepo} suppression(s) in the repository` : '');
   return verdict.blocked ? `gate: BLOCKED — ${parts.join(', ')} (${totals})` : `gate: PASSED (${totals})`;
 }
 
@@ -54,10 +59,25 @@ export function renderVerdict(verdict: GateVerdict): string {
     ]);
     out.push(table(['ID', 'SEVERITY', 'PACKAGE/FILE', 'FIXED', 'FINDING', 'WHY'], rows), '');
   }
+  const where = (e: { path?: string }) => (e.path ? ` (${e.path})` : '');
   for (const e of verdict.blockingErrors) {
-    out.push(`scan error (blocks, the scan is incomplete): ${e.source}: ${e.type}: ${e.message}`);
+    out.push(
+      `scan error (blocks: part of the input was not scanned; waive by path with scanErrors in the policy): ${e.source}: ${e.type}${where(e)}: ${e.message}`,
+    );
   }
-  for (const e of verdict.warnings) out.push(`scan warning: ${e.source}: ${e.type}: ${e.message}`);
+  for (const { error: e, waiver } of verdict.waivedErrors) {
+    out.push(
+      `scan error waived until ${waiver.expires} (${waiver.reason}): ${e.source}: ${e.type}${where(e)}: ${e.message}`,
+    );
+  }
+  const suppressions = [
+    ...verdict.suppressed.map((s) => `${s.source || s.status}: ${s.ruleId} at ${s.location}`),
+    ...verdict.repositorySuppressions.map(describeSuppression),
+  ];
+  if (suppressions.length > 0) {
+    const refused = verdict.suppressionsRefused ? ' (refused: allowRepositorySuppressions is false)' : '';
+    out.push(`Suppressions${refused}:`, ...suppressions.map((line) => `  ${line}`));
+  }
   const counted = FINDING_KINDS.filter((k) => SEVERITIES.some((s) => verdict.counts[k][s] > 0));
   if (counted.length > 0) {
     const rows = counted.map((k) => [k, ...SEVERITIES.map((s) => String(verdict.counts[k][s]))]);

@@ -24,3 +24,24 @@ export function invalidReport(source: string, expected: string, error: z.ZodErro
     { hint: `Re-run the scanner with JSON output and pass the file it wrote unmodified.`, cause: error },
   );
 }
+
+/**
+ * A PolicyError saying that a finding's severity is not one the tool writes. Such a finding is never counted
+ * as UNKNOWN (which a policy may let pass): the whole report is refused, naming the value.
+ */
+export function unknownSeverity(
+  source: string,
+  tool: string,
+  raw: unknown,
+  where: string,
+  allowed: readonly string[],
+): PolicyError {
+  return new PolicyError(
+    'REPORT_SEVERITY',
+    `${source} is not a valid ${tool} report, so the gate blocks: severity ${JSON.stringify(raw ?? null)} of ${where} ` +
+      `is not one ${tool} writes (${allowed.join(', ')})`,
+    {
+      hint: 'Pass the report the scanner wrote, unmodified; a rule with a custom severity must use one of these.',
+    },
+  );
+}

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { PolicyError } from '../errors.ts';
+import { findDuplicateKey } from './json-keys.ts';
 import type { ScanReport } from './scan-report.ts';
 import { parseSemgrepReport } from './semgrep.ts';
 import { parseTrivyReport } from './trivy.ts';
@@ -16,14 +17,26 @@ const commands: Record<ScannerName, string> = {
   semgrep: 'semgrep scan --json --output <file>',
 };
 
-/** What a parsed JSON document looks like, to tell a wrong tool or format from a broken report. */
-export function detectFormat(json: unknown): ScannerName | 'sarif' | 'trivy-legacy' | 'unknown' {
+/** Top-level keys only a Trivy JSON report has (Trivy `pkg/types.Report`). */
+const TRIVY_KEYS = ['SchemaVersion', 'ArtifactName', 'ArtifactType', 'Results'];
+/** Top-level keys only Semgrep JSON output has (semgrep_output_v1.atd `cli_output`). */
+const SEMGREP_KEYS = ['results', 'errors', 'paths', 'skipped_rules'];
+
+/**
+ * What a parsed JSON document looks like, to tell a wrong tool or format from a broken report. A document
+ * with keys of both tools (`"SchemaVersion":2` beside Semgrep's `results`) is `mixed`: neither parser may
+ * read it, or one tool's findings would pass unseen under the other's name.
+ */
+export function detectFormat(json: unknown): ScannerName | 'sarif' | 'trivy-legacy' | 'mixed' | 'unknown' {
   if (Array.isArray(json))
     return json.every((r) => isObject(r) && 'Target' in r) ? 'trivy-legacy' : 'unknown';
   if (!isObject(json)) return 'unknown';
-  if ('SchemaVersion' in json) return 'trivy';
   if ('runs' in json && ('$schema' in json || 'version' in json)) return 'sarif';
-  if ('results' in json) return 'semgrep';
+  const trivy = TRIVY_KEYS.some((k) => k in json);
+  const semgrep = SEMGREP_KEYS.some((k) => k in json);
+  if (trivy && semgrep) return 'mixed';
+  if (trivy) return 'trivy';
+  if (semgrep) return 'semgrep';
   return 'unknown';
 }
 
@@ -52,6 +65,14 @@ export function parseReportText(text: string, scanner: ScannerName, source: stri
       { hint: fix, cause },
     );
   }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) {
+    throw new PolicyError(
+      'REPORT_DUPLICATE_KEY',
+      `${source} is not a valid ${scanner} report, so the gate blocks: key "${duplicate.key}" appears twice in one object (line ${duplicate.line}); a JSON reader keeps only one of them`,
+      { hint: fix },
+    );
+  }
   const format = detectFormat(json);
   if (format !== scanner && format !== 'unknown') {
     const what: Record<typeof format, string> = {
@@ -59,6 +80,7 @@ export function parseReportText(text: string, scanner: ScannerName, source: stri
       semgrep: 'Semgrep JSON output',
       sarif: 'a SARIF file (SARIF has no fix status or fixed version, so the gate never reads it)',
       'trivy-legacy': 'a Trivy report of the old schema (before SchemaVersion 2, Trivy < 0.20)',
+      mixed: `a document with keys of both a Trivy report (${TRIVY_KEYS.join(', ')}) and Semgrep output (${SEMGREP_KEYS.join(', ')})`,
     };
     throw new PolicyError(
       'REPORT_WRONG_TOOL',

@@ -2,7 +2,7 @@
  * What a parser makes of one scanner output file: the findings, what the scanner suppressed, and the
  * errors that make the scan incomplete.
  */
-import type { Finding, FindingKind } from './finding.ts';
+import { type Finding, type FindingKind, worstOf } from './finding.ts';
 
 /** A finding the scanner itself suppressed (Trivy `ExperimentalModifiedFindings`: VEX, .trivyignore). */
 export interface SuppressedFinding {
@@ -54,18 +54,21 @@ export interface ScanReport {
   readonly errors: readonly ScanError[];
 }
 
-/** Keeps the first finding of each stable id; returns the unique ones and how many were dropped. */
+/**
+ * Merges entries with the same stable id into one, keeping the worst case of them ({@link worstOf}): the most
+ * severe, and the fixable one. Returns the unique findings (in order of first appearance) and how many
+ * entries were merged away.
+ */
 export function dedupe(findings: Iterable<Finding>): { findings: Finding[]; duplicates: number } {
-  const seen = new Set<string>();
-  const unique: Finding[] = [];
+  const byId = new Map<string, Finding>();
   let duplicates = 0;
   for (const finding of findings) {
-    if (seen.has(finding.id)) {
+    const earlier = byId.get(finding.id);
+    if (earlier === undefined) byId.set(finding.id, finding);
+    else {
       duplicates++;
-      continue;
+      byId.set(finding.id, worstOf(earlier, finding));
     }
-    seen.add(finding.id);
-    unique.push(finding);
   }
-  return { findings: unique, duplicates };
+  return { findings: [...byId.values()], duplicates };
 }

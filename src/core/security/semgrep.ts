@@ -1,20 +1,27 @@
 /**
  * Parser for Semgrep JSON output (`semgrep scan --json`).
  *
- * Severity mapping. Semgrep rules used ERROR/WARNING/INFO until 1.72, which added CRITICAL/HIGH/MEDIUM/LOW.
- * The new names keep their meaning; the old ones map as Semgrep's own docs pair them:
- * ERROR → HIGH, WARNING → MEDIUM, INFO → LOW. Anything else (INVENTORY, EXPERIMENT, unknown) → UNKNOWN.
+ * Severities. Semgrep writes the rule's severity as one of `match_severity` in its output definition
+ * (semgrep/semgrep `interfaces/semgrep_interfaces/semgrep_output_v1.atd`): ERROR, WARNING, INFO (every
+ * version), CRITICAL, HIGH, MEDIUM, LOW (since 1.72.0, "Error -> High, Warning -> Medium"), and the deprecated
+ * EXPERIMENT and INVENTORY. Old names map as that comment and Semgrep's docs (docs/kb/rules/understand-severities.md:
+ * "ERROR (High), WARNING (Medium), or INFO (Low)") pair them; EXPERIMENT and INVENTORY become UNKNOWN. Any other
+ * value (`BLOCKER`, `null`, `""`) makes the report invalid: it blocks, naming the value.
  *
  * Fingerprints and matched lines are the string "requires login" when the scan ran logged out; such a
  * fingerprint is dropped (the stable id never depends on it).
  *
- * Scan errors. An entry of `errors[]` with level `error` (or no recognisable level) means the scan is
- * incomplete: it is kept as a blocking {@link ScanError}, failing closed. Level `warn`/`info` entries
- * (typically a file Semgrep could only partly parse) are reported but do not block.
+ * Scan errors. Every entry of `errors[]` (timeouts, a file Semgrep could not parse, or only partly, a rule
+ * that did not load) means part of the input was not scanned: each blocks unless the policy waives it by
+ * path (`scanErrors`), whatever its level.
+ *
+ * Suppressions. `nosemgrep` comments drop matches from `--json` output (pysemgrep `BaseFormatter.keep_ignores`
+ * is false for JSON); a result with `is_ignored: true` is kept as suppressed, and `paths.skipped` entries with
+ * reason `semgrepignore_patterns_match` (written with `--verbose`) as skipped by `.semgrepignore`.
  */
 import { z } from 'zod';
-import { type Finding, findingId, normaliseSeverity, type SastFinding, type Severity } from './finding.ts';
-import { invalidReport } from './report-error.ts';
+import { type Finding, findingId, type SastFinding, type Severity } from './finding.ts';
+import { invalidReport, unknownSeverity } from './report-error.ts';
 import { dedupe, type ScanError, type ScanReport, type SuppressedFinding } from './scan-report.ts';
 
 const REQUIRES_LOGIN = 'requires login';
@@ -47,16 +54,31 @@ export const semgrepReportSchema = z.looseObject({
   version: z.string().nullish(),
   results: z.array(resultSchema),
   errors: z.array(errorSchema).nullish(),
+  paths: z
+    .looseObject({ skipped: z.array(z.looseObject({ path: z.string(), reason: z.unknown() })).nullish() })
+    .nullish(),
 });
 
 type SemgrepResult = z.infer<typeof resultSchema>;
 
-const legacySeverity: Readonly<Record<string, Severity>> = { ERROR: 'HIGH', WARNING: 'MEDIUM', INFO: 'LOW' };
+const severities: Readonly<Record<string, Severity>> = {
+  ERROR: 'HIGH',
+  WARNING: 'MEDIUM',
+  INFO: 'LOW',
+  CRITICAL: 'CRITICAL',
+  HIGH: 'HIGH',
+  MEDIUM: 'MEDIUM',
+  LOW: 'LOW',
+  EXPERIMENT: 'UNKNOWN',
+  INVENTORY: 'UNKNOWN',
+};
 
-/** Normalises a Semgrep rule severity, old (ERROR/WARNING/INFO) or new (CRITICAL…LOW). */
-export function semgrepSeverity(raw: string | null | undefined): Severity {
-  const upper = (raw ?? '').toUpperCase();
-  return legacySeverity[upper] ?? normaliseSeverity(upper);
+/** The severities Semgrep writes (see the file comment). */
+export const SEMGREP_SEVERITIES: readonly string[] = Object.keys(severities);
+
+/** Normalises a Semgrep severity; `undefined` for a value Semgrep does not write. */
+export function semgrepSeverity(raw: unknown): Severity | undefined {
+  return typeof raw === 'string' && Object.hasOwn(severities, raw) ? severities[raw] : undefined;
 }
 
 /**
@@ -71,8 +93,16 @@ export function parseSemgrepReport(json: unknown, source = '<input>'): ScanRepor
   const all: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const result of report.results) {
+    const severity = semgrepSeverity(result.extra.severity);
+    if (severity === undefined) {
+      const where = `${result.check_id} at ${result.path}:${result.start.line}`;
+      throw unknownSeverity(source, 'Semgrep', result.extra.severity, where, SEMGREP_SEVERITIES);
+    }
     if (result.extra.is_ignored) suppressed.push(ignored(result));
-    else all.push(sast(result));
+    else all.push(sast(result, severity));
+  }
+  for (const skipped of report.paths?.skipped ?? []) {
+    if (skipped.reason === 'semgrepignore_patterns_match') suppressed.push(semgrepignored(skipped.path));
   }
   const { findings, duplicates } = dedupe(all);
   return {
@@ -86,7 +116,7 @@ export function parseSemgrepReport(json: unknown, source = '<input>'): ScanRepor
   };
 }
 
-function sast(result: SemgrepResult): SastFinding {
+function sast(result: SemgrepResult, severity: Severity): SastFinding {
   const { check_id: ruleId, path, extra } = result;
   const line = result.start.line;
   const fingerprint =
@@ -97,7 +127,7 @@ function sast(result: SemgrepResult): SastFinding {
     scanner: 'semgrep',
     ruleId,
     aliases: [],
-    severity: semgrepSeverity(extra.severity),
+    severity,
     originalSeverity: extra.severity ?? '',
     target: path,
     title: ruleId.split('.').at(-1) ?? ruleId,
@@ -126,6 +156,17 @@ function ignored(result: SemgrepResult): SuppressedFinding {
     status: 'ignored',
     statement: 'nosemgrep comment',
     source: result.path,
+  };
+}
+
+function semgrepignored(path: string): SuppressedFinding {
+  return {
+    kind: 'sast',
+    ruleId: '*',
+    location: path,
+    status: 'skipped',
+    statement: 'path matched .semgrepignore',
+    source: '.semgrepignore',
   };
 }
 

@@ -14,11 +14,13 @@ import {
   type FixStatus,
   findingId,
   type MisconfigurationFinding,
-  normaliseSeverity,
   type SecretFinding,
+  type Severity,
+  TRIVY_SEVERITIES,
+  trivySeverity,
   type VulnerabilityFinding,
 } from './finding.ts';
-import { invalidReport } from './report-error.ts';
+import { invalidReport, unknownSeverity } from './report-error.ts';
 import { dedupe, type ScanReport, type SuppressedFinding } from './scan-report.ts';
 
 const text = z.string().nullish();
@@ -114,12 +116,17 @@ export function parseTrivyReport(json: unknown, source = '<input>'): ScanReport 
   const report = parsed.data;
   const all: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
+  const severity = (raw: unknown, where: string): Severity =>
+    trivySeverity(raw) ?? throwUnknown(source, raw, where);
   for (const result of report.Results ?? []) {
-    for (const v of result.Vulnerabilities ?? []) all.push(vulnerability(result.Target, v));
+    const at = result.Target;
+    for (const v of result.Vulnerabilities ?? [])
+      all.push(vulnerability(at, v, severity(v.Severity, `${at}: ${v.VulnerabilityID}`)));
     for (const m of result.Misconfigurations ?? []) {
-      if (!passing.has(m.Status ?? '')) all.push(misconfiguration(result.Target, m));
+      if (passing.has(m.Status ?? '')) continue;
+      all.push(misconfiguration(at, m, severity(m.Severity, `${at}: ${m.AVDID || m.ID}`)));
     }
-    for (const s of result.Secrets ?? []) all.push(secret(result.Target, s));
+    for (const s of result.Secrets ?? []) all.push(secret(at, s, severity(s.Severity, `${at}: ${s.RuleID}`)));
     for (const m of result.ExperimentalModifiedFindings ?? []) suppressed.push(modified(result, m));
   }
   const { findings, duplicates } = dedupe(all);
@@ -139,8 +146,12 @@ export function parseTrivyReport(json: unknown, source = '<input>'): ScanReport 
 
 const noAliases: readonly string[] = [];
 
+function throwUnknown(source: string, raw: unknown, where: string): never {
+  throw unknownSeverity(source, 'Trivy', raw, where, TRIVY_SEVERITIES);
+}
+
 // Hot path (one call per vulnerability, 100,000s on big images): no spreads, no copied arrays.
-function vulnerability(target: string, v: TrivyVulnerability): VulnerabilityFinding {
+function vulnerability(target: string, v: TrivyVulnerability, severity: Severity): VulnerabilityFinding {
   const pkg = v.PkgName ?? '';
   const installedVersion = v.InstalledVersion ?? '';
   const fixedVersion = v.FixedVersion ?? '';
@@ -151,7 +162,7 @@ function vulnerability(target: string, v: TrivyVulnerability): VulnerabilityFind
     scanner: 'trivy',
     ruleId: v.VulnerabilityID,
     aliases: noAliases,
-    severity: normaliseSeverity(v.Severity),
+    severity,
     originalSeverity: v.Severity ?? '',
     target,
     title: v.Title ?? v.VulnerabilityID,
@@ -171,6 +182,7 @@ function vulnerability(target: string, v: TrivyVulnerability): VulnerabilityFind
 function misconfiguration(
   target: string,
   m: z.infer<typeof misconfigurationSchema>,
+  severity: Severity,
 ): MisconfigurationFinding {
   const ruleId = m.AVDID || m.ID || 'unknown-check';
   const line = m.CauseMetadata?.StartLine ?? undefined;
@@ -180,7 +192,7 @@ function misconfiguration(
     scanner: 'trivy',
     ruleId,
     aliases: m.ID && m.ID !== ruleId ? [m.ID] : [],
-    severity: normaliseSeverity(m.Severity),
+    severity,
     originalSeverity: m.Severity ?? '',
     target,
     title: m.Title ?? ruleId,
@@ -192,7 +204,7 @@ function misconfiguration(
   };
 }
 
-function secret(target: string, s: z.infer<typeof secretSchema>): SecretFinding {
+function secret(target: string, s: z.infer<typeof secretSchema>, severity: Severity): SecretFinding {
   const line = s.StartLine ?? undefined;
   return {
     kind: 'secret',
@@ -200,7 +212,7 @@ function secret(target: string, s: z.infer<typeof secretSchema>): SecretFinding 
     scanner: 'trivy',
     ruleId: s.RuleID,
     aliases: [],
-    severity: normaliseSeverity(s.Severity),
+    severity,
     originalSeverity: s.Severity ?? '',
     target,
     // The matched text is never copied: even masked, it does not belong in reports.

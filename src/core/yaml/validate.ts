@@ -2,6 +2,9 @@ import { type Document, isMap, isNode, isScalar, LineCounter, type Node, parseDo
 import type { z } from 'zod';
 import { InputError } from '../errors.ts';
 
+/** Limit of alias expansions in one file: a handful of anchors is normal, an alias bomb is not. */
+const MAX_ALIAS_COUNT = 100;
+
 /** What a YAML file holds, for messages: "gantry config", "policy". */
 export interface YamlFileOptions {
   /** Noun used in messages. @default 'file' */
@@ -60,7 +63,18 @@ export function parseYamlWith<S extends z.ZodType>(
       },
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // yaml 2.x `ToJSOptions.maxAliasCount`: "Prevent exponential entity expansion attacks by limiting data
+    // aliasing count" (it throws a ReferenceError past the limit); set explicitly so the limit is ours.
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new InputError(`${codePrefix}_SYNTAX`, `${file}: too many YAML alias expansions (${why})`, {
+      cause,
+      hint: `write the values out instead of nesting anchors and aliases (*name); at most ${MAX_ALIAS_COUNT} alias expansions are allowed.${refHint}`,
+    });
+  }
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const located = result.error.issues.map((issue) => locate(issue, doc.contents, lineCounter));

@@ -52,8 +52,43 @@ describe('manifest files', () => {
     const file = join(dir, 'out', 'manifest.json');
     const manifest = sample();
     await writeManifest(file, manifest);
-    expect(await readManifest(file)).toEqual(manifest);
+    expect(await readManifest(file)).toEqual({ ...manifest, contentHash: contentHash(manifest) });
     expect(await readdir(join(dir, 'out'))).toEqual(['manifest.json']);
+  });
+
+  it('a manifest edited outside Gantry is MANIFEST_CHANGED (exit 4) when read back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-manifest-'));
+    const file = join(dir, 'manifest.json');
+    await writeManifest(file, sample());
+    const written = JSON.parse(await readFile(file, 'utf8'));
+    const edits: [string, (m: typeof written) => void][] = [
+      ['commit', (m) => (m.source.commit = 'b'.repeat(40))],
+      ['hash removed', (m) => delete m.contentHash],
+      ['image ref', (m) => (m.components.api.image.ref = `evil/api@${digest('e')}`)],
+      ['signing key', (m) => (m.signingPublicKey = 'other')],
+    ];
+    for (const [what, edit] of edits) {
+      const copy = structuredClone(written);
+      edit(copy);
+      await writeFile(file, JSON.stringify(copy));
+      await expect(readManifest(file), what).rejects.toMatchObject({ code: 'MANIFEST_CHANGED', exitCode: 4 });
+    }
+    // Fields the hash does not cover (stage records) are not an edit of what an approval binds to.
+    const notes = structuredClone(written);
+    notes.stages = {};
+    await writeFile(file, JSON.stringify(notes));
+    await expect(readManifest(file)).resolves.toBeDefined();
+  });
+
+  it('an output folder that cannot be created is MANIFEST_UNWRITABLE (exit 2) naming the path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-manifest-'));
+    await writeFile(join(dir, 'file'), 'not a folder');
+    const file = join(dir, 'file', 'out', 'manifest.json');
+    await expect(writeManifest(file, sample())).rejects.toMatchObject({
+      code: 'MANIFEST_UNWRITABLE',
+      exitCode: 2,
+    });
+    await expect(writeManifest(file, sample())).rejects.toThrow(file);
   });
 
   it('returns undefined when there is no manifest yet', async () => {

@@ -166,19 +166,35 @@ describe('evaluateGate', () => {
     expect(verdict.duplicates).toBe(1);
   });
 
-  it('blocks on a fatal scan error and only reports warnings', () => {
-    const report = (level: string) =>
+  it('blocks on every scan error, whatever its level, unless the policy waives it by path', () => {
+    const report = (level: string, path?: string) =>
       parseSemgrepReport(
-        { results: [], errors: [{ level, type: 'Rule parse error', message: 'boom' }] },
+        { results: [], errors: [{ level, type: 'Timeout', message: 'boom', ...(path ? { path } : {}) }] },
         's.json',
       );
     const fatal = evaluateGate([report('error')], policy(), { now });
     expect(fatal.blocked).toBe(true);
     expect(fatal.blockingErrors).toMatchObject([{ source: 's.json', message: 'boom' }]);
-    expect(renderVerdict(fatal)).toContain('scan error (blocks, the scan is incomplete): s.json');
-    const warn = evaluateGate([report('warn')], policy(), { now });
-    expect(warn.blocked).toBe(false);
-    expect(warn.warnings).toHaveLength(1);
+    expect(renderVerdict(fatal)).toContain('scan error (blocks: part of the input was not scanned');
+    // A warning-level error (e.g. PartialParsing) also means part of a file was not scanned.
+    expect(evaluateGate([report('warn', 'src/a.ts')], policy(), { now }).blocked).toBe(true);
+    const waiver = { path: 'vendor/**', reason: 'generated', expires: '2099-01-01' };
+    const waived = evaluateGate([report('warn', 'vendor/x/big.js')], policy({ scanErrors: [waiver] }), {
+      now,
+    });
+    expect(waived).toMatchObject({ blocked: false, blockingErrors: [] });
+    expect(waived.waivedErrors).toMatchObject([{ waiver: { path: 'vendor/**' } }]);
+    expect(renderVerdict(waived)).toContain('scan error waived until 2099-01-01 (generated)');
+    // Not waived: another path, an expired waiver, another type, an error without a path.
+    const other = evaluateGate([report('warn', 'src/a.js')], policy({ scanErrors: [waiver] }), { now });
+    const expired = policy({ scanErrors: [{ ...waiver, expires: '2001-01-01' }] });
+    const typed = policy({ scanErrors: [{ ...waiver, type: 'Syntax error' }] });
+    expect(other.blocked).toBe(true);
+    expect(evaluateGate([report('warn', 'vendor/a.js')], expired, { now }).blocked).toBe(true);
+    expect(evaluateGate([report('warn', 'vendor/a.js')], typed, { now }).blocked).toBe(true);
+    expect(
+      evaluateGate([report('error')], policy({ scanErrors: [{ ...waiver, path: '**' }] }), { now }).blocked,
+    ).toBe(true);
   });
 
   it('blocks HIGH SAST findings (Semgrep ERROR) but not MEDIUM (WARNING) under the default', () => {

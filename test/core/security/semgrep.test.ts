@@ -37,7 +37,12 @@ describe('semgrepSeverity', () => {
     ['MEDIUM', 'MEDIUM'],
     ['LOW', 'LOW'],
     ['INVENTORY', 'UNKNOWN'],
-    [undefined, 'UNKNOWN'],
+    ['EXPERIMENT', 'UNKNOWN'],
+    ['BLOCKER', undefined],
+    ['error', undefined],
+    ['', undefined],
+    [null, undefined],
+    [undefined, undefined],
   ])('%s → %s', (raw, expected) => expect(semgrepSeverity(raw)).toBe(expected));
 });
 
@@ -62,7 +67,7 @@ describe('parseSemgrepReport edge cases', () => {
     expect(out.findings[0]?.id).toBe(inn.findings[0]?.id);
   });
 
-  it('keeps fatal errors as blocking and warnings as reported', () => {
+  it('keeps every scan error with its level, type and path', () => {
     const report = parseSemgrepReport({
       results: [],
       errors: [

@@ -88,18 +88,25 @@ describe('parseTrivyReport edge cases', () => {
     expect(f?.originalStatus).toBe('under_investigation');
   });
 
-  it('normalises UNKNOWN and unexpected severities, keeping the original', () => {
-    const json = trivyReport([
-      {
-        Target: 'a',
-        Vulnerabilities: [vuln({ Severity: 'UNKNOWN' }), vuln({ Severity: 'bogus', PkgName: 'b' })],
-      },
-    ]);
-    const findings = parseTrivyReport(json).findings;
-    expect(findings.map((f) => [f.severity, f.originalSeverity])).toEqual([
+  it('keeps UNKNOWN, and refuses a severity Trivy never writes, naming the value', () => {
+    const ok = trivyReport([{ Target: 'a', Vulnerabilities: [vuln({ Severity: 'UNKNOWN' })] }]);
+    expect(parseTrivyReport(ok).findings.map((f) => [f.severity, f.originalSeverity])).toEqual([
       ['UNKNOWN', 'UNKNOWN'],
-      ['UNKNOWN', 'bogus'],
     ]);
+    // trivy-db pkg/types SeverityNames: UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL, always upper case.
+    for (const bad of ['CRIT', 'SEVERE', 'bogus', 'high', '', null]) {
+      const json = trivyReport([{ Target: 'a', Vulnerabilities: [vuln({ Severity: bad })] }]);
+      expect(() => parseTrivyReport(json, 't.json'), String(bad)).toThrow(PolicyError);
+      expect(() => parseTrivyReport(json, 't.json')).toThrow(
+        `severity ${JSON.stringify(bad)} of a: CVE-2024-0001`,
+      );
+    }
+    const secret = trivyReport([{ Target: 'k', Secrets: [{ RuleID: 'aws-key', Severity: 'SEVERE' }] }]);
+    expect(() => parseTrivyReport(secret)).toThrow('"SEVERE"');
+    const misconfig = trivyReport([
+      { Target: 'D', Misconfigurations: [{ AVDID: 'AVD-DS-1', Status: 'FAIL' }] },
+    ]);
+    expect(() => parseTrivyReport(misconfig)).toThrow('severity null of D: AVD-DS-1');
   });
 
   it('makes one finding per package for one CVE on several packages', () => {
@@ -127,13 +134,17 @@ describe('parseTrivyReport edge cases', () => {
       {
         Target: 'Dockerfile',
         Class: 'config',
-        Misconfigurations: [{ AVDID: 'AVD-DS-0002', Status: 'FAIL' }],
+        Misconfigurations: [{ AVDID: 'AVD-DS-0002', Status: 'FAIL', Severity: 'HIGH' }],
       },
-      { Target: 'Dockerfile', Class: 'secret', Secrets: [{ RuleID: 'aws-access-key-id', StartLine: 4 }] },
+      {
+        Target: 'Dockerfile',
+        Class: 'secret',
+        Secrets: [{ RuleID: 'aws-access-key-id', StartLine: 4, Severity: 'CRITICAL' }],
+      },
       {
         Target: 'Dockerfile',
         Class: 'config',
-        Misconfigurations: [{ AVDID: 'AVD-DS-0002', Status: 'FAIL' }],
+        Misconfigurations: [{ AVDID: 'AVD-DS-0002', Status: 'FAIL', Severity: 'HIGH' }],
       },
     ]);
     const report = parseTrivyReport(json);
@@ -229,7 +240,7 @@ describe('parseTrivyReport edge cases', () => {
 
   it('gives equal findings equal ids and different lines different ids', () => {
     const secret = (line: number) =>
-      trivyReport([{ Target: 'a', Secrets: [{ RuleID: 'r', StartLine: line }] }]);
+      trivyReport([{ Target: 'a', Secrets: [{ RuleID: 'r', StartLine: line, Severity: 'HIGH' }] }]);
     expect(parseTrivyReport(secret(1)).findings[0]?.id).toBe(parseTrivyReport(secret(1)).findings[0]?.id);
     expect(parseTrivyReport(secret(1)).findings[0]?.id).not.toBe(parseTrivyReport(secret(2)).findings[0]?.id);
   });
