@@ -3,7 +3,7 @@
  * (`withMountedSecret`, `withSecretVariable`); images are always named by digest, never by tag.
  */
 import { type Container, dag, type File, type Secret } from '@dagger.io/dagger';
-import { StageError } from '../../core/errors.ts';
+import { PolicyError } from '../../core/errors.ts';
 import { IMAGES } from '../../core/images.ts';
 import type { SLSA_PROVENANCE_V1 } from '../../core/provenance.ts';
 
@@ -45,7 +45,7 @@ export function cosignContainer(options: CosignOptions = {}): Container {
 /** Asserts a reference is `repository@sha256:<64 hex>`: cosign never signs or verifies a tag. */
 export function assertDigestRef(ref: string): string {
   if (!/^[^@\s]+@sha256:[a-f0-9]{64}$/.test(ref)) {
-    throw new StageError('NOT_BY_DIGEST', `cosign signs and verifies by digest only, got ${ref}`, {
+    throw new PolicyError('NOT_BY_DIGEST', `cosign signs and verifies by digest only, got ${ref}`, {
       hint: 'pass the repository@sha256:… reference the build stage recorded in the run manifest',
     });
   }
