@@ -83,3 +83,29 @@ describe('gantry CLI', () => {
     expect(validate.stdout).toContain('gantry.yaml is valid');
   });
 });
+
+describe('selection flags', () => {
+  // Unknown stage or phase names in every selection flag are invalid input (exit 2) in `plan` and in `run`
+  // (where they must be refused before any engine is contacted), never a silent selection of all stages.
+  const flags = [
+    ['--only', 'nope'],
+    ['--from', 'nope'],
+    ['--until', 'nope'],
+    ['--phase', 'nope'],
+  ] as const;
+
+  it.each(flags)('plan %s nope exits 2 naming the flag', async (flag, value) => {
+    const result = await runCli(['plan', flag, value], { cwd: root });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('"nope"');
+    if (flag !== '--phase') expect(result.stderr).toContain(`${flag}: unknown stage`);
+  });
+
+  it.each(flags)('run %s nope exits 2 before contacting an engine', async (flag, value) => {
+    const result = await runCli(['run', flag, value], { cwd: root, env: {} });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"nope"');
+    expect(result.stderr).not.toMatch(/engine/i);
+  });
+});

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { type AtomicWriteOptions, writeFileAtomic } from '../atomic-write.ts';
 import { InputError } from '../errors.ts';
 import { MANIFEST_VERSION, type RunManifest, RunManifest as RunManifestSchema } from './schema.ts';
 
@@ -86,7 +86,11 @@ export async function readManifest(file: string): Promise<RunManifest | undefine
 }
 
 /** Writes a manifest atomically: validated, then written to a temporary file and renamed over the target. */
-export async function writeManifest(file: string, manifest: RunManifest): Promise<void> {
+export async function writeManifest(
+  file: string,
+  manifest: RunManifest,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const valid = parseManifest(manifest, file);
-  await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`, options);
 }
