@@ -37,6 +37,9 @@ function bypass(
   return undefined;
 }
 
+/** The digests the release job of a workspace signed: a later job's `cosign verify` accepts these only. */
+const signedBy = new WeakMap<Workspace, string[]>();
+
 /** Runs the pipeline up to `until` (passing) in a fresh workspace. */
 async function released(until: string, config: object = BASE_CONFIG): Promise<Workspace> {
   ws = await workspace(config);
@@ -44,13 +47,18 @@ async function released(until: string, config: object = BASE_CONFIG): Promise<Wo
   await withEngine(fullPipelineScenario(), async (engine) => {
     const result = await w.run(engine, ['--until', until, '--yes']);
     expect(result.code, result.stderr).toBe(0);
+    const signs = engine.execs().filter((e) => e.argv[0] === 'cosign' && e.argv[1] === 'sign');
+    signedBy.set(
+      w,
+      signs.map((e) => /@(sha256:[a-f0-9]{64})$/.exec(e.argv.at(-1) ?? '')?.[1] ?? ''),
+    );
   });
   return w;
 }
 
 async function attempt(w: Workspace, args: string[], options: PipelineScenarioOptions = {}) {
   const before = (await w.readManifest().catch(() => undefined))?.deployments.length ?? 0;
-  return withEngine(fullPipelineScenario(options), async (engine) => {
+  return withEngine(fullPipelineScenario({ signed: signedBy.get(w) ?? [], ...options }), async (engine) => {
     const result = await w.run(engine, args);
     const manifest = await w.readManifest().catch(() => undefined);
     const deployedBefore = Math.min(
