@@ -1,21 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The tests that guard the security-deciding modules, and only those: Stryker runs them once per mutant
- * (see stryker.config.mjs), so the rest of the suite (wire tests, CI tools) would only cost time here.
+ * The tests that guard one group of security-deciding modules (MUTATION_TESTS, set by stryker.config.mjs
+ * from scripts/mutation-groups.mjs), and only those: Stryker runs them once per mutant.
  */
 export default defineConfig({
   test: {
-    include: [
-      'test/core/security/**/*.test.ts',
-      'test/core/approval/**/*.test.ts',
-      'test/core/deploy/policy.test.ts',
-      'test/core/manifest/**/*.test.ts',
-      'test/core/atomic-write.test.ts',
-      'test/core/graph.test.ts',
-      'test/core/plan.test.ts',
-      'test/cli/commands/gate.test.ts',
-    ],
+    include: (process.env.MUTATION_TESTS ?? 'test/core/**/*.test.ts').split(','),
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

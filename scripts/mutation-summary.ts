@@ -1,10 +1,10 @@
 /**
- * Turns Stryker's JSON report (reports/mutation/.last-run.json, not committed) into the small summary that is
+ * Turns Stryker's JSON reports (reports/mutation/.runs/<group>.json, not committed) into the small summary that is
  * committed: reports/mutation/summary.md (score per file, and every surviving or uncovered mutant with its
  * place and replacement) and reports/mutation/summary.json (the same figures, for tools).
  */
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 
 interface Mutant {
   id: string;
@@ -18,12 +18,22 @@ interface Report {
 }
 
 const dir = 'reports/mutation';
-const report = JSON.parse(await readFile(`${dir}/.last-run.json`, 'utf8')) as Report;
+const runs = (await readdir(`${dir}/.runs`)).filter((f) => f.endsWith('.json')).sort();
+const report: Report = { files: {} };
+const measured: string[] = [];
+for (const run of runs) {
+  const part = JSON.parse(await readFile(`${dir}/.runs/${run}`, 'utf8')) as Report;
+  Object.assign(report.files, part.files);
+  measured.push(`${run.replace(/\.json$/, '')} (${(await stat(`${dir}/.runs/${run}`)).mtime.toISOString()})`);
+}
 const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
 const dirty =
   execFileSync('git', ['status', '--porcelain', '--', 'src', 'test'], { encoding: 'utf8' }).trim() !== '';
 
 const KILLED = new Set(['Killed', 'Timeout']);
+const ignored = Object.values(report.files)
+  .flatMap((f) => f.mutants)
+  .filter((m) => m.status === 'Ignored').length;
 const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 const rows: { file: string; killed: number; total: number }[] = [];
 const survivors: {
@@ -55,13 +65,15 @@ const pct = (k: number, t: number) => (t === 0 ? '-' : `${((100 * k) / t).toFixe
 
 await writeFile(
   `${dir}/summary.json`,
-  `${JSON.stringify({ commit, dirty, killed, total, score: Number(score.toFixed(2)), files: rows, survivors }, null, 2)}\n`,
+  `${JSON.stringify({ commit, dirty, groups: measured, killed, total, ignoredStatic: ignored, score: Number(score.toFixed(2)), files: rows, survivors }, null, 2)}\n`,
 );
 const md = [
   '# Mutation report (StrykerJS), last run',
   '',
   `Measured on commit \`${commit}\`${dirty ? ' (with uncommitted changes in src/ or test/)' : ''}.`,
+  `Groups (scripts/mutation-groups.mjs) and when each was run: ${measured.join(', ')}.`,
   `Killed (including timeouts) ${killed} of ${total} mutants: **${score.toFixed(1)} %**. ` +
+    `Static mutants ignored (ignoreStatic): ${ignored}. ` +
     'Equivalent and explained survivors: see reports/mutation/SURVIVORS.md.',
   '',
   '| file | killed | mutants | score |',

@@ -11,7 +11,7 @@ import { manifestHandle } from './manifest-handle.ts';
 import type { ResolvedPipeline } from './pipeline.ts';
 import { renderEvent, renderSummary } from './render.ts';
 import { runStages } from './run-stages.ts';
-import { writeRunSummary } from './summary.ts';
+import { writeRunSummary, writeStoppedRunOutputs } from './summary.ts';
 import type { RunOptions, RunSummary } from './types.ts';
 
 /** Inputs of one pipeline run. */
@@ -92,7 +92,10 @@ export async function runPipeline(request: RunRequest): Promise<RunSummary> {
                 .then(() => {}),
       },
     ),
-  );
+  ).catch(async (error: unknown) => {
+    await writeStoppedRunOutputs(outDir, manifest.get(), error); // out/ is written on every failure
+    throw error;
+  });
   const phases = new Map(pipeline.graph.stages.map((s) => [s.name, s.phase]));
   await writeRunSummary(
     resolve(outDir, 'summary.md'),

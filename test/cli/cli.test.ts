@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +63,13 @@ describe('gantry CLI', () => {
     expect(result.stderr).toContain('dagger run');
     expect(result.stderr).toContain('_EXPERIMENTAL_DAGGER_RUNNER_HOST');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    // README "Outputs": out/ is written also when the run fails, engine unreachable included
+    expect((await readdir(dir)).sort()).toEqual(['gantry.env', 'manifest.json', 'summary.md']);
+    const summary = await readFile(join(dir, 'summary.md'), 'utf8');
+    expect(summary).toContain('did not pass (exit 1)');
+    expect(summary).toContain('stopped before its stages finished: no Dagger engine is reachable');
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    expect(await readFile(join(dir, 'gantry.env'), 'utf8')).toContain(`GANTRY_RUN_ID=${manifest.runId}`);
   });
 
   it('shows the stack trace only with --debug', async () => {
