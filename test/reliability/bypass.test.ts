@@ -133,17 +133,21 @@ describe('gate bypass attempts', () => {
     expect(production.result.stderr).toMatch(/production refuses/);
   }, 90_000);
 
-  it('a truncated scan report and a scanner crash → exit 1, nothing built or published', async () => {
+  it('a truncated scan report → exit 3 (fails closed, as gantry gate); a scanner crash → exit 1; nothing published', async () => {
     const report = await readFile(join(SHARED, 'trivy/fs-npm-package-lock-vex.json'), 'utf8');
-    for (const options of [
-      { trivyFs: report.slice(0, Math.floor(report.length / 2)) },
-      { exec: [{ argv: /^semgrep/, exitCode: 2, stderr: 'semgrep: invalid rule' }] },
-    ] satisfies PipelineScenarioOptions[]) {
+    for (const [options, code, message] of [
+      [
+        { trivyFs: report.slice(0, Math.floor(report.length / 2)) },
+        3,
+        /not valid JSON .*so the trivy gate blocks/,
+      ],
+      [{ exec: [{ argv: /^semgrep/, exitCode: 2, stderr: 'semgrep: invalid rule' }] }, 1, /scan failed/],
+    ] satisfies [PipelineScenarioOptions, number, RegExp][]) {
       ws = await workspace();
       const { check, engine, result } = await attempt(ws, ['--yes'], options);
-      expect(check(1), JSON.stringify(options).slice(0, 80)).toBeUndefined();
+      expect(check(code), JSON.stringify(options).slice(0, 80)).toBeUndefined();
       expect(engine.calls.some((c) => c.steps.at(-1)?.field === 'publish')).toBe(false);
-      expect(result.stderr).toMatch(/scan failed/);
+      expect(result.stderr).toMatch(message);
       await ws.cleanup();
     }
   }, 90_000);
