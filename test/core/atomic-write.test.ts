@@ -65,4 +65,15 @@ describe('writeFileAtomic: a failed write never replaces the manifest', () => {
     expect(await readdir(join(dir, 'a', 'b'))).toEqual(['summary.md']);
     expect((await fs.stat(file)).mode & 0o777).toBe(0o644);
   });
+
+  it('creates the file with mode 0644 whatever the umask (readable by a CI uploader, not writable by others)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-atomic-'));
+    const previous = process.umask(0);
+    try {
+      await writeFileAtomic(join(dir, 'manifest.json'), '{}\n');
+    } finally {
+      process.umask(previous);
+    }
+    expect((await fs.stat(join(dir, 'manifest.json'))).mode & 0o777).toBe(0o644);
+  });
 });
