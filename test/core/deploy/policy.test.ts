@@ -90,3 +90,26 @@ describe('checkDeployPolicy', () => {
     );
   });
 });
+
+describe('deploy refusals say how to fix them', () => {
+  it('each refusal carries its fix', () => {
+    const noDigest = newManifest({ name: 'local' });
+    expect(() => deployImages({ components }, noDigest)).toThrow(
+      expect.objectContaining({
+        hint: 'run the build stage first (gantry run --phase release), or pass the manifest of the release job',
+      }),
+    );
+    const foreign = manifest('evil.io/x');
+    expect(() => checkDeployPolicy(deployImages({ components }, foreign), foreign, ['ghcr.io/acme'])).toThrow(
+      expect.objectContaining({
+        hint: 'deploy only images built and published by this pipeline to the configured registry',
+      }),
+    );
+    const unsigned = manifest('ghcr.io/acme', ['api']);
+    expect(() =>
+      checkDeployPolicy(deployImages({ components }, unsigned), unsigned, ['ghcr.io/acme']),
+    ).toThrow(
+      expect.objectContaining({ hint: 'run the sign stage (gantry run --phase release) before deploying' }),
+    );
+  });
+});
