@@ -96,7 +96,11 @@ export async function writeRunSummary(
  * (no engine reachable, the engine session lost): the summary says why, so a CI job that uploads `out/` on
  * failure always has the three files. The manifest itself was written before the engine was contacted.
  */
-export async function writeStoppedRunOutputs(outDir: string, manifest: RunManifest, error: unknown): Promise<void> {
+export async function writeStoppedRunOutputs(
+  outDir: string,
+  manifest: RunManifest,
+  error: unknown,
+): Promise<void> {
   const summary: RunSummary = { events: [], exitCode: exitCodeOf(error), durationMs: 0 };
   const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
   const text = markdownSummary(manifest, summary).replace(

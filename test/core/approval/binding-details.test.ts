@@ -101,7 +101,7 @@ describe('requireApproval messages and platforms', () => {
       expect.objectContaining({
         code: 'APPROVAL_MISSING',
         message: `deploying to production needs an approval of ${hash}`,
-        hint: `run the approve phase first: gantry run --phase approve --approve ${hash}`,
+        hint: `run approve-production first: gantry run --only approve-production --approve ${hash}`,
       }),
     );
   });
@@ -143,7 +143,7 @@ describe('digestsOf and stagingPassed', () => {
       ['another content hash', (d) => (d.contentHash = `sha256:${'7'.repeat(64)}`)],
       [
         'other digests',
-        (d) => (d.digests = { 'hello-api': 'localhost:5000/hello-api@sha256:' + '0'.repeat(64) }),
+        (d) => (d.digests = { 'hello-api': `localhost:5000/hello-api@sha256:${'0'.repeat(64)}` }),
       ],
     ];
     for (const [why, change] of variants) {

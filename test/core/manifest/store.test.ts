@@ -112,8 +112,8 @@ describe('manifest errors say what failed and how to fix it', () => {
         hint: expect.stringContaining('use the manifest written by the earlier job unchanged'),
       }),
     );
-    await writeFile(file, JSON.stringify({ ...sample(), version: 99 }));
-    await expect(readManifest(file)).rejects.toThrow(/\n {2}version: /);
+    await writeFile(file, JSON.stringify({ ...sample(), runId: 5 }));
+    await expect(readManifest(file)).rejects.toThrow(/\n {2}runId: /);
   });
 
   it('a truncated file is "not valid JSON (truncated?)", with the hint to download the artifact again', async () => {
