@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GateBench } from './gate.ts';
 import { writeTrivyReport } from './gate.ts';
+import { gateCommands, type ProcessBench } from './gate-command.ts';
 import { REPO_ROOT } from './pipeline.ts';
 import { median } from './stats.ts';
 
@@ -20,7 +21,10 @@ export const JQ_FILTER =
 
 /** Gate and jq figures. */
 export interface GateThroughput {
+  /** In-process: read + parse + gate in a warm process (the second line). */
   gate: GateBench;
+  /** The headline: `gantry gate` as whole processes, source and compiled. */
+  commands: ProcessBench[];
   jq: JqBench;
 }
 
@@ -56,7 +60,8 @@ export function jqBench(file: string, runs: number): JqBench {
   });
   return {
     ms: median(samples.map((s) => s.ms)),
-    peakRssMb: Math.round(Math.max(...samples.map((s) => s.peakRssMb))),
+    // the same statistic as the gate's: the median peak (it was the maximum before, against the gate's median)
+    peakRssMb: Math.round(median(samples.map((s) => s.peakRssMb))),
     matched: samples[0]?.matched ?? 0,
   };
 }
@@ -78,7 +83,7 @@ export async function measureGate(findings = 100_000, runs = 5): Promise<GateThr
       baselineRssMb: median(single.map((g) => g.baselineRssMb)),
       peakRssMb: median(single.map((g) => g.peakRssMb)),
     };
-    return { gate, jq: jqBench(file, runs) };
+    return { gate, commands: gateCommands(file, runs), jq: jqBench(file, runs) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -31,6 +31,8 @@ export interface ParallelRun {
   stageMs: Record<StageName, number>;
   /** Execs the engine ran in the full run. */
   execs: number;
+  /** Components in the pipeline. */
+  components: number;
 }
 
 /** Longest path through NEEDS ending at any stage, over `latency`. */
@@ -48,15 +50,18 @@ export function criticalPath(latency: Readonly<Record<StageName, number>>): {
   return [...best.values()].reduce((a, b) => (b.ms > a.ms ? b : a));
 }
 
-/** Measures once with `execDelayMs` per exec. */
-export async function measureParallel(execDelayMs: number): Promise<ParallelRun> {
+/** Measures once with `execDelayMs` per exec, on this repository's gantry.yaml or on `config` (`components`). */
+export async function measureParallel(
+  execDelayMs: number,
+  config?: { file: string; components: number },
+): Promise<ParallelRun> {
   const scenario = () => fullPipelineScenario({ execDelayMs });
   const full = await startTestEngine(scenario());
   const fullOut = await tempOut();
   let wallMs: number;
   let execs: number;
   try {
-    wallMs = (await benchRun(full, [], fullOut.manifest)).wallMs;
+    wallMs = (await benchRun(full, [], fullOut.manifest, config?.file)).wallMs;
     execs = full.execs().length;
   } finally {
     await full.close();
@@ -68,7 +73,7 @@ export async function measureParallel(execDelayMs: number): Promise<ParallelRun>
   let sequentialMs = 0;
   try {
     for (const stage of STAGES) {
-      const run = await benchRun(seq, ['--only', stage], seqOut.manifest);
+      const run = await benchRun(seq, ['--only', stage], seqOut.manifest, config?.file);
       sequentialMs += run.wallMs;
       stageMs[stage] = run.manifest.stages[stage]?.durationMs ?? run.wallMs;
     }
@@ -77,5 +82,13 @@ export async function measureParallel(execDelayMs: number): Promise<ParallelRun>
     await seqOut.cleanup();
   }
   const critical = criticalPath(stageMs);
-  return { wallMs, sequentialMs, criticalPathMs: critical.ms, criticalPath: critical.path, stageMs, execs };
+  return {
+    wallMs,
+    sequentialMs,
+    criticalPathMs: critical.ms,
+    criticalPath: critical.path,
+    stageMs,
+    execs,
+    components: config?.components ?? 1,
+  };
 }

@@ -9,7 +9,7 @@ import { cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { measureGate } from './gate-throughput.ts';
 import { measureParallel, type ParallelRun } from './parallel.ts';
-import { REPO_ROOT } from './pipeline.ts';
+import { multiComponentConfig, REPO_ROOT } from './pipeline.ts';
 import { type BenchResults, headline, renderMarkdown } from './results.ts';
 import { measureRoundTrips, type RoundTrips } from './round-trips.ts';
 import { measureStartUp } from './startup.ts';
@@ -41,9 +41,28 @@ const parallel = {
   samples: parallelRuns.map((p) => p.wallMs),
   execDelayMs,
 };
+const COMPONENTS = 3;
+log(`parallel efficiency, ${COMPONENTS} components (${runs} × full + sequential runs)…`);
+const multi = await multiComponentConfig(COMPONENTS);
+let multiRuns: ParallelRun[];
+try {
+  multiRuns = await repeat(runs, () =>
+    measureParallel(execDelayMs, { file: multi.file, components: COMPONENTS }),
+  );
+} finally {
+  await multi.cleanup();
+}
+const parallelMulti = {
+  ...medianBy(multiRuns, (p) => p.wallMs / p.sequentialMs),
+  wallMs: median(multiRuns.map((p) => p.wallMs)),
+  criticalPathMs: median(multiRuns.map((p) => p.criticalPathMs)),
+  sequentialMs: median(multiRuns.map((p) => p.sequentialMs)),
+  samples: multiRuns.map((p) => p.wallMs),
+  execDelayMs,
+};
 log(`start-up (${runs} spawns each)…`);
 const startUp = await measureStartUp(runs);
-log(`gate throughput (${runs} runs each)…`);
+log(`gate throughput (${runs} runs each; gantry gate as whole processes, source and compiled)…`);
 const gate = await measureGate(100_000, runs);
 
 const results: BenchResults = {
@@ -58,6 +77,7 @@ const results: BenchResults = {
   runs,
   roundTrips,
   parallel,
+  parallelMulti,
   startUp,
   gate,
 };

@@ -15,10 +15,11 @@ import type { ScanReport } from '../core/security/scan-report.ts';
 import type { RepositorySuppression } from '../core/security/suppressions.ts';
 import { type ScannerRun, tail } from './tools/scanner-run.ts';
 
-/** One scanner run of one component, told apart: a report, or a crash with its reason. */
+/** One scanner run of one component, told apart: a report, a crash with its reason, or an unreadable report. */
 export type ScanOutcome =
   | { scanner: ScannerName; component: string; file: string; report: ScanReport }
-  | { scanner: ScannerName; component: string; file: string; crash: string };
+  | { scanner: ScannerName; component: string; file: string; crash: string }
+  | { scanner: ScannerName; component: string; file: string; unreadable: PolicyError };
 
 /**
  * Saves a scanner's raw JSON to `file` (when it wrote any) and classifies the run: a crash (no valid
@@ -31,7 +32,8 @@ export async function recordScannerRun(
   file: string,
 ): Promise<ScanOutcome> {
   if (run.report !== '') await writeReportFile(file, run.report);
-  const outcome = classifyScannerExit(scanner, run.exitCode, run.report);
+  const outcome = classifyScannerExit(scanner, run.exitCode, run.report, file);
+  if (outcome.outcome === 'unreadable') return { scanner, component, file, unreadable: outcome.error };
   if (outcome.outcome === 'crashed') {
     const stderr = tail(run.stderr);
     return { scanner, component, file, crash: stderr ? `${outcome.reason}\n${stderr}` : outcome.reason };
@@ -39,7 +41,11 @@ export async function recordScannerRun(
   return { scanner, component, file, report: { ...outcome.report, source: file } };
 }
 
-/** Throws a StageError (exit 1) naming every crashed scanner; a crash is never read as "no findings". */
+/**
+ * Throws a StageError (exit 1) naming every crashed scanner; a crash is never read as "no findings". Then,
+ * when a scanner that exited successfully left a report that cannot be read, the gate fails closed: the
+ * PolicyError (exit 3) of the first such report, as `gantry gate` gives for the same file.
+ */
 export function failOnCrash(outcomes: readonly ScanOutcome[]): ScanReport[] {
   const crashed = outcomes.filter((o) => 'crash' in o);
   if (crashed.length > 0) {
@@ -48,6 +54,8 @@ export function failOnCrash(outcomes: readonly ScanOutcome[]): ScanReport[] {
       hint: 'fix the scanner error above (DB download, rules, disk) and run the stage again; raw output is in out/reports/',
     });
   }
+  const unreadable = outcomes.find((o) => 'unreadable' in o);
+  if (unreadable && 'unreadable' in unreadable) throw unreadable.unreadable;
   return outcomes.flatMap((o) => ('report' in o ? [o.report] : []));
 }
 

@@ -12,7 +12,7 @@ import type { ResolvedPipeline } from './pipeline.ts';
 import { renderEvent, renderSummary } from './render.ts';
 import { withRunLock } from './run-lock.ts';
 import { runStages } from './run-stages.ts';
-import { writeRunSummary } from './summary.ts';
+import { writeRunSummary, writeStoppedRunOutputs } from './summary.ts';
 import type { RunOptions, RunSummary } from './types.ts';
 
 /** Inputs of one pipeline run. */
@@ -97,7 +97,10 @@ async function runLocked(request: RunRequest): Promise<RunSummary> {
                 .then(() => {}),
       },
     ),
-  );
+  ).catch(async (error: unknown) => {
+    await writeStoppedRunOutputs(outDir, manifest.get(), error); // out/ is written on every failure
+    throw error;
+  });
   const phases = new Map(pipeline.graph.stages.map((s) => [s.name, s.phase]));
   await writeRunSummary(
     resolve(outDir, 'summary.md'),

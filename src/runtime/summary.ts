@@ -1,6 +1,9 @@
+import { resolve } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { exitCodeOf } from '../core/errors.ts';
 import type { RunManifest } from '../core/manifest/schema.ts';
 import { summaryPictures } from '../core/reports/pictures.ts';
+import { writeCiVariables } from './ci-variables.ts';
 import type { RunSummary } from './types.ts';
 
 const icon: Record<string, string> = { passed: '✅', failed: '❌', blocked: '⛔', skipped: '⏭️' };
@@ -86,4 +89,24 @@ export async function writeRunSummary(
   phaseOf?: PhaseOf,
 ): Promise<void> {
   await writeFileAtomic(file, markdownSummary(manifest, summary, phaseOf));
+}
+
+/**
+ * Writes `summary.md` and `gantry.env` into `outDir` for a run that stopped before its stages could report
+ * (no engine reachable, the engine session lost): the summary says why, so a CI job that uploads `out/` on
+ * failure always has the three files. The manifest itself was written before the engine was contacted.
+ */
+export async function writeStoppedRunOutputs(
+  outDir: string,
+  manifest: RunManifest,
+  error: unknown,
+): Promise<void> {
+  const summary: RunSummary = { events: [], exitCode: exitCodeOf(error), durationMs: 0 };
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  const text = markdownSummary(manifest, summary).replace(
+    '| stage | result | duration | note |',
+    `The run stopped before its stages finished: ${escapeCell(reason)}\n\n| stage | result | duration | note |`,
+  );
+  await writeFileAtomic(resolve(outDir, 'summary.md'), text);
+  await writeCiVariables(resolve(outDir, 'gantry.env'), manifest);
 }

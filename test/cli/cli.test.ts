@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,6 +78,13 @@ describe('gantry CLI', () => {
     expect(result.stderr).toContain('dagger run');
     expect(result.stderr).toContain('_EXPERIMENTAL_DAGGER_RUNNER_HOST');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    // README "Outputs": out/ is written also when the run fails, engine unreachable included
+    expect((await readdir(dir)).sort()).toEqual(['gantry.env', 'manifest.json', 'summary.md']);
+    const summary = await readFile(join(dir, 'summary.md'), 'utf8');
+    expect(summary).toContain('did not pass (exit 1)');
+    expect(summary).toContain('stopped before its stages finished: no Dagger engine is reachable');
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    expect(await readFile(join(dir, 'gantry.env'), 'utf8')).toContain(`GANTRY_RUN_ID=${manifest.runId}`);
   });
 
   it('shows the stack trace only with --debug', async () => {
@@ -96,5 +103,31 @@ describe('gantry CLI', () => {
     const validate = await gantry(['validate']);
     expect(validate.code).toBe(0);
     expect(validate.stdout).toContain('gantry.yaml is valid');
+  });
+});
+
+describe('selection flags', () => {
+  // Unknown stage or phase names in every selection flag are invalid input (exit 2) in `plan` and in `run`
+  // (where they must be refused before any engine is contacted), never a silent selection of all stages.
+  const flags = [
+    ['--only', 'nope'],
+    ['--from', 'nope'],
+    ['--until', 'nope'],
+    ['--phase', 'nope'],
+  ] as const;
+
+  it.each(flags)('plan %s nope exits 2 naming the flag', async (flag, value) => {
+    const result = await runCli(['plan', flag, value], { cwd: root });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('"nope"');
+    if (flag !== '--phase') expect(result.stderr).toContain(`${flag}: unknown stage`);
+  });
+
+  it.each(flags)('run %s nope exits 2 before contacting an engine', async (flag, value) => {
+    const result = await runCli(['run', flag, value], { cwd: root, env: {} });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"nope"');
+    expect(result.stderr).not.toMatch(/engine/i);
   });
 });

@@ -131,3 +131,36 @@ describe('selectStages', () => {
     );
   });
 });
+
+describe('selection refusals name what is allowed (guards the hints the mutation run found unchecked)', () => {
+  it.each([
+    ['--only', { only: ['checkout', 'nope'] }, /--only: unknown stage "nope"/],
+    ['--from', { from: 'nope' }, /--from: unknown stage "nope"/],
+    ['--until', { until: 'nope' }, /--until: unknown stage "nope"/],
+  ] as const)('%s nope: the message names the flag, the hint the stages', (_flag, selection, message) => {
+    expect(() => selectStages(graph, selection)).toThrow(message);
+    expect(() => selectStages(graph, selection)).toThrow(
+      expect.objectContaining({ exitCode: 2, hint: expect.stringContaining('checkout, deps') }),
+    );
+  });
+
+  it('--phase nope: the hint names the phases', () => {
+    expect(() => selectStages(graph, { phase: 'nope' })).toThrow(
+      expect.objectContaining({
+        code: 'UNKNOWN_PHASE',
+        exitCode: 2,
+        hint: expect.stringContaining('verify, release'),
+      }),
+    );
+  });
+
+  it('an empty --only is an empty selection, not "all", and the hint points at gantry plan', () => {
+    expect(() => selectStages(graph, { only: [] })).toThrow(
+      expect.objectContaining({
+        code: 'EMPTY_SELECTION',
+        exitCode: 2,
+        hint: expect.stringContaining('gantry plan'),
+      }),
+    );
+  });
+});

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { engineTarget } from '../../src/dagger/engine.ts';
+import { e2eInvocation } from './invocation.ts';
 
 const exec = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
@@ -26,17 +27,9 @@ describe.skipIf(!reachable)(`end to end on a real engine (${target.description})
     async () => {
       const out = await mkdtemp(join(tmpdir(), 'gantry-e2e-'));
       const manifestFile = join(out, 'manifest.json');
-      // A local run: `--yes` is refused where a CI platform is detected, and this test plays the laptop user.
-      const { GITHUB_ACTIONS, GITLAB_CI, JENKINS_URL, JENKINS_HOME, ...env } = process.env;
-      await exec(
-        join(root, 'node_modules/.bin/tsx'),
-        [join(root, 'pipeline/main.ts'), 'run', '--yes', '--manifest', manifestFile],
-        {
-          cwd: root,
-          env,
-          maxBuffer: 256 << 20,
-        },
-      );
+      // On the GitHub runner (CI=true): the approval comes through the GitHub platform path; on a laptop: --yes.
+      const run = e2eInvocation(process.env, manifestFile);
+      await exec(run.command, run.args, { cwd: root, env: process.env, maxBuffer: 256 << 20 });
       const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
       expect(manifest.source.commit).toMatch(/^[a-f0-9]{40}$/);
       const image = manifest.components['hello-api'].image;
@@ -47,6 +40,7 @@ describe.skipIf(!reachable)(`end to end on a real engine (${target.description})
         'production',
       ]);
       expect(manifest.approvals[0].hash).toBe(manifest.contentHash);
+      expect(manifest.approvals[0].selfApproved).toBe(run.approval === 'yes');
     },
     45 * 60_000,
   );

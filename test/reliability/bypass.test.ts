@@ -37,6 +37,9 @@ function bypass(
   return undefined;
 }
 
+/** The digests the release job of a workspace signed: a later job's `cosign verify` accepts these only. */
+const signedBy = new WeakMap<Workspace, string[]>();
+
 /** Runs the pipeline up to `until` (passing) in a fresh workspace. */
 async function released(until: string, config: object = BASE_CONFIG): Promise<Workspace> {
   ws = await workspace(config);
@@ -44,13 +47,18 @@ async function released(until: string, config: object = BASE_CONFIG): Promise<Wo
   await withEngine(fullPipelineScenario(), async (engine) => {
     const result = await w.run(engine, ['--until', until, '--yes']);
     expect(result.code, result.stderr).toBe(0);
+    const signs = engine.execs().filter((e) => e.argv[0] === 'cosign' && e.argv[1] === 'sign');
+    signedBy.set(
+      w,
+      signs.map((e) => /@(sha256:[a-f0-9]{64})$/.exec(e.argv.at(-1) ?? '')?.[1] ?? ''),
+    );
   });
   return w;
 }
 
 async function attempt(w: Workspace, args: string[], options: PipelineScenarioOptions = {}) {
   const before = (await w.readManifest().catch(() => undefined))?.deployments.length ?? 0;
-  return withEngine(fullPipelineScenario(options), async (engine) => {
+  return withEngine(fullPipelineScenario({ signed: signedBy.get(w) ?? [], ...options }), async (engine) => {
     const result = await w.run(engine, args);
     const manifest = await w.readManifest().catch(() => undefined);
     const deployedBefore = Math.min(
@@ -130,17 +138,21 @@ describe('gate bypass attempts', () => {
     expect(production.result.stderr).toMatch(/production refuses/);
   }, 90_000);
 
-  it('a truncated scan report and a scanner crash → exit 1, nothing built or published', async () => {
+  it('a truncated scan report → exit 3 (fails closed, as gantry gate); a scanner crash → exit 1; nothing published', async () => {
     const report = await readFile(join(SHARED, 'trivy/fs-npm-package-lock-vex.json'), 'utf8');
-    for (const options of [
-      { trivyFs: report.slice(0, Math.floor(report.length / 2)) },
-      { exec: [{ argv: /^semgrep/, exitCode: 2, stderr: 'semgrep: invalid rule' }] },
-    ] satisfies PipelineScenarioOptions[]) {
+    for (const [options, code, message] of [
+      [
+        { trivyFs: report.slice(0, Math.floor(report.length / 2)) },
+        3,
+        /not valid JSON .*so the trivy gate blocks/,
+      ],
+      [{ exec: [{ argv: /^semgrep/, exitCode: 2, stderr: 'semgrep: invalid rule' }] }, 1, /scan failed/],
+    ] satisfies [PipelineScenarioOptions, number, RegExp][]) {
       ws = await workspace();
       const { check, engine, result } = await attempt(ws, ['--yes'], options);
-      expect(check(1), JSON.stringify(options).slice(0, 80)).toBeUndefined();
+      expect(check(code), JSON.stringify(options).slice(0, 80)).toBeUndefined();
       expect(engine.calls.some((c) => c.steps.at(-1)?.field === 'publish')).toBe(false);
-      expect(result.stderr).toMatch(/scan failed/);
+      expect(result.stderr).toMatch(message);
       await ws.cleanup();
     }
   }, 90_000);

@@ -2,8 +2,9 @@
  * Secret canary: every secret input (registry password, cosign key and password, kubeconfig, GitOps token,
  * OIDC request token and the OIDC token itself) set to a unique random value; full pipeline runs against the
  * wire-test engine, passing and failing; no canary in stdout, stderr, any file under out/ (manifest
- * included), nor in any GraphQL document outside a `setSecret` call. The detectors are shown to find a
- * deliberate leak.
+ * included), nor in any GraphQL document outside a `setSecret` call — neither as is nor encoded (base64 and
+ * base64url at any offset, URL-encoded, JSON-escaped, hex: `encodedForms` in test/support/engine/leaks.ts).
+ * The detectors are shown to find a deliberate leak in each form.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { connection, dag } from '@dagger.io/dagger';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CliResult } from '../support/cli.ts';
 import type { ExecRule, TestEngine } from '../support/engine/index.ts';
+import { leakPlaces } from '../support/engine/leaks.ts';
 import { fullPipelineScenario } from '../support/scenarios.ts';
 import { BASE_CONFIG, type Workspace, withEngine, workspace } from './support.ts';
 
@@ -96,10 +98,13 @@ async function findCanaries(result: CliResult, dir: string, engine: TestEngine):
     ),
   );
   for (const [label, value] of ALL) {
-    if (result.stdout.includes(value)) found.push(`${label} in stdout`);
-    if (result.stderr.includes(value)) found.push(`${label} in stderr`);
-    for (const [file, text] of texts) if (text.includes(value)) found.push(`${label} in ${file}`);
-    for (const place of engine.leaks(value)) found.push(`${label} in engine ${place}`);
+    const places = [
+      ...leakPlaces('stdout', result.stdout, value),
+      ...leakPlaces('stderr', result.stderr, value),
+      ...texts.flatMap(([file, text]) => leakPlaces(file, text, value)),
+      ...engine.leaks(value).map((place) => `engine ${place}`),
+    ];
+    for (const place of places) found.push(`${label} in ${place}`);
   }
   return found;
 }
@@ -146,6 +151,64 @@ describe('secret canary', () => {
         ]),
       );
       expect(found.some((f) => f.startsWith('GITOPS_TOKEN'))).toBe(false);
+    });
+  });
+
+  it('the detectors find encoded leaks: base64 in a Docker config written with withNewFile, and the other forms', async () => {
+    ws = await workspace();
+    const w = ws;
+    await withEngine({}, async (engine) => {
+      // The classic leak: a registry password base64-encoded (as "user:password", so at an offset) into a
+      // Docker config file written into a container as plain file contents instead of a mounted secret.
+      const auth = Buffer.from(`bot:${SECRETS.REGISTRY_PASSWORD}`).toString('base64');
+      const dockerConfig = JSON.stringify({ auths: { 'ghcr.io': { auth } } });
+      await engine.run(() =>
+        connection(async () => {
+          await dag
+            .container()
+            .from('alpine')
+            .withNewFile('/root/.docker/config.json', dockerConfig)
+            .withExec(['true'])
+            .sync();
+        }),
+      );
+      await mkdir(join(w.dir, 'out'), { recursive: true });
+      // base64url of the cosign password at offset 2, hex of the GitOps token, and the multi-line kubeconfig
+      // JSON-escaped (as it would be inside a JSON report).
+      const url = Buffer.from(`::${SECRETS.COSIGN_PASSWORD}`).toString('base64url');
+      await writeFile(
+        join(w.dir, 'out', 'report.json'),
+        JSON.stringify({ k: SECRETS.KUBECONFIG_STAGING, url }),
+      );
+      await writeFile(
+        join(w.dir, 'out', 'dump.txt'),
+        Buffer.from(SECRETS.GITOPS_TOKEN).toString('hex').toUpperCase(),
+      );
+      const found = await findCanaries(
+        {
+          code: 1,
+          stdout: `https://x/?t=${encodeURIComponent(SECRETS.COSIGN_KEY)}`,
+          // a base64 wrapped at 76 columns, as PEM and `base64` do
+          stderr: Buffer.from(`x${SECRETS.ACTIONS_ID_TOKEN_REQUEST_TOKEN}`)
+            .toString('base64')
+            .replace(/(.{10})/g, '$1\n'),
+        },
+        w.dir,
+        engine,
+      );
+      expect(found).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^REGISTRY_PASSWORD in engine request \d+ \(base64\)$/),
+          expect.stringMatching(/^COSIGN_PASSWORD in .*out\/report\.json \(base64(url)?\)$/),
+          expect.stringMatching(/^KUBECONFIG_STAGING in .*out\/report\.json \(json\)$/),
+          expect.stringMatching(/^GITOPS_TOKEN in .*out\/dump\.txt \(hex\)$/),
+          'COSIGN_KEY in stdout (url)',
+          'ACTIONS_ID_TOKEN_REQUEST_TOKEN in stderr (base64)',
+        ]),
+      );
+      // Not a verbatim match anywhere: only the encoded detectors found these.
+      expect(found.filter((f) => !f.endsWith(')'))).toEqual([]);
+      expect(found.some((f) => f.startsWith('OIDC_TOKEN'))).toBe(false);
     });
   });
 

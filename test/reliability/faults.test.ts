@@ -43,12 +43,23 @@ async function faultyRun(fault: Fault | undefined, stageTimeout = `${TIMEOUT_MS 
 }
 
 describe('engine faults', () => {
-  it('the detector flags a run that passes, one without a clear message, and one that hangs', async () => {
+  it('the detector flags a run that passes, one without a clear message, one that hangs, and a stack trace', async () => {
     const passing = await faultyRun(undefined);
     expect(mishandled(passing.result, passing.elapsedMs, 60_000, /engine/)).toMatch(/^exit 0/);
+    // a run that fails with exit 1 but whose stderr lacks the expected message
+    const unclear = await faultyRun({ kind: 'http500', afterRequests: 10 });
+    expect(unclear.result.code).toBe(1);
+    expect(mishandled(unclear.result, unclear.elapsedMs, 60_000, /no-such-message/)).toMatch(
+      /^no clear message/,
+    );
     const slow = await faultyRun({ kind: 'slow', afterRequests: 5, times: 1, delayMs: 2_500 }, '1h');
     expect(mishandled(slow.result, slow.elapsedMs, 2_000, /engine/)).toMatch(/^took/);
-  }, 60_000);
+    const traced = {
+      ...unclear.result,
+      stderr: `${unclear.result.stderr}\n    at run (src/cli/cli.ts:10:5)\n`,
+    };
+    expect(mishandled(traced, 0, 60_000, /engine returned an error/)).toBe('stack trace in the output');
+  }, 90_000);
 
   it.each([
     [

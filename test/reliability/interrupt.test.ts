@@ -68,17 +68,27 @@ function startGantry(w: Workspace, engine: TestEngine) {
   return { child, exited, until };
 }
 
-/** Waits until the engine has started running `npm test` (the request forcing it is in flight). */
+/**
+ * Waits until the engine has started running `npm test` (the request forcing it is in flight). Throws when
+ * the child exits first or 30 s pass: the signal must land while the stage runs, or the test proves nothing.
+ */
 async function testExecRunning(engine: TestEngine, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 600 && child.exitCode === null; i++) {
     if (engine.requests.some((r) => r.end === undefined && /npm/.test(r.query) && /test/.test(r.query)))
       return;
     await new Promise((r) => setTimeout(r, 50));
   }
+  throw new Error(
+    child.exitCode === null
+      ? 'npm test never started running in the engine within 30 s'
+      : `gantry exited (${child.exitCode}) before npm test ran in the engine`,
+  );
 }
 
 describe('the interruption checks', () => {
-  it('refuse a torn or schema-breaking manifest, so a non-atomic write would be caught', async () => {
+  // Readers refuse a torn manifest; that the writer never leaves one (a crash between write and rename) is
+  // shown in test/core/atomic-write.crash.test.ts, which fails against a direct, non-atomic write.
+  it('refuse a torn or schema-breaking manifest', async () => {
     ws = await workspace();
     const w = ws;
     await withEngine(fullPipelineScenario(), (engine) => w.run(engine, ['--only', 'checkout']));

@@ -68,7 +68,8 @@ async function context(
 
 /** Runs stages one after another in one session (as `gantry run` does). */
 async function run(stages: StageFn[], ctx: StageContext, exec: ExecRule[] = []) {
-  const engine: TestEngine = await startTestEngine(fullPipelineScenario({ exec }));
+  // DIGEST is what `released()` records as signed by the release job
+  const engine: TestEngine = await startTestEngine(fullPipelineScenario({ exec, signed: [DIGEST] }));
   const results: unknown[] = [];
   let error: unknown;
   try {

@@ -119,6 +119,19 @@ describe('scan stage (wire)', () => {
     expect(ctx.manifest.get().scan).toBeUndefined();
   });
 
+  it('a truncated report from a scanner that exited 0 blocks (PolicyError, exit 3), as gantry gate does', async () => {
+    repo = await tempRepo();
+    const ctx = stageContext(repo, { components: [{ name: 'api' }], policy: DEFAULT_POLICY });
+    const full = '{"SchemaVersion":2,"ArtifactName":".","ArtifactType":"filesystem","Results":[]}';
+    const { error } = await runStage(scanStage, ctx, {
+      files: reports(full.slice(0, 30), '{"results":[],"errors":[]}'),
+    });
+    expect(error).toBeInstanceOf(PolicyError);
+    expect(error).toMatchObject({ exitCode: 3, code: 'REPORT_TRUNCATED' });
+    expect((error as Error).message).toMatch(/trivy.*\.json is not valid JSON .*so the trivy gate blocks/);
+    expect(ctx.manifest.get().scan).toBeUndefined();
+  });
+
   it('scans several components concurrently', async () => {
     repo = await tempRepo();
     const ctx = stageContext(repo, {

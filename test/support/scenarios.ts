@@ -1,7 +1,9 @@
 /**
  * Reusable wire-engine scenarios for whole-pipeline runs: every later-stage tool answers like a healthy
- * run (clean scanner reports, an SBOM, a cosign key pair, `cosign verify` JSON naming the digest being
- * verified, a kubeconfig, a finished rollout and a 200 smoke check).
+ * run (clean scanner reports, an SBOM, a cosign key pair, a kubeconfig, a finished rollout and a 200 smoke
+ * check). `cosign verify` succeeds only for a digest that was signed (by a `cosign sign` in this engine
+ * session, or given as `signed` for one signed by an earlier job), like cosign, which fails with "no matching
+ * signatures" otherwise; its JSON names that digest.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
@@ -38,10 +40,14 @@ export interface PipelineScenarioOptions {
   files?: Record<string, string>;
   /** `Secret.plaintext` of `dag.secret(uri)`, by URI. @default {} */
   secrets?: Record<string, string>;
+  /** Digests signed by an earlier job (another engine session), which `cosign verify` accepts. @default [] */
+  signed?: readonly string[];
   /** Added to every request. @default 0 */
   latencyMs?: number;
   fault?: Fault;
 }
+
+const digestOf = (ref: string | undefined) => /@(sha256:[a-f0-9]{64})$/.exec(ref ?? '')?.[1];
 
 const lastArgs = (steps: Step[]) => {
   const exec = steps.findLast((s) => s.field === 'withExec');
@@ -66,8 +72,17 @@ function hostFile(steps: Step[]): string | undefined {
  * (`examples/hello-api`: kustomize overlays, JUnit at reports/junit.xml). Override any tool by `exec`.
  */
 export function fullPipelineScenario(options: PipelineScenarioOptions = {}): Scenario {
-  const { execDelayMs = 0, exec = [] } = options;
+  const { execDelayMs = 0, exec = [], signed: signedBefore = [] } = options;
   const delay = execDelayMs ? { delayMs: execDelayMs } : {};
+  /** What was signed: the digests `cosign sign` was run on in this session, and those signed before. */
+  const signed = new Set(signedBefore);
+  const recordSigning = (argv: string[]) => {
+    const digest = argv[0] === 'cosign' && argv[1] === 'sign' ? digestOf(argv.at(-1)) : undefined;
+    if (digest) signed.add(digest);
+    return false; // records only; the rules below answer
+  };
+  const unsigned = (argv: string[]) =>
+    argv[0] === 'cosign' && argv[1] === 'verify' && !signed.has(digestOf(argv.at(-1)) ?? '');
   const files = (steps: Step[]): string | undefined => {
     const path = steps.findLast((s) => s.field === 'file')?.args.path;
     const given = typeof path === 'string' ? options.files?.[path] : undefined;
@@ -86,14 +101,19 @@ export function fullPipelineScenario(options: PipelineScenarioOptions = {}): Sce
     if (leaf.type !== 'Container' || leaf.field !== 'stdout') return undefined;
     const argv = lastArgs(leaf.steps);
     if (argv[0] === 'cosign' && argv[1] === 'verify') {
-      const digest = /@(sha256:[a-f0-9]{64})$/.exec(argv.at(-1) ?? '')?.[1];
+      const digest = digestOf(argv.at(-1));
+      if (!digest || !signed.has(digest)) return undefined; // the exec failed (see `unsigned`)
       return JSON.stringify([{ critical: { image: { 'docker-manifest-digest': digest } } }]);
     }
     return undefined;
   };
   return {
     exec: [
+      { argv: recordSigning },
       ...exec,
+      // cosign verify fails when no signature matches (pkg/cosign/verify.go ErrNoMatchingSignatures "no matching
+      // signatures"; exit 1 unless wrapped, see /work/notes/cosign-slsa-facts.md section 2 on exit codes)
+      { argv: unsigned, exitCode: 1, stderr: 'Error: no matching signatures: no signatures found', ...delay },
       { argv: (a) => a[0] === 'sh' && (a[2] ?? '').includes('kubeconfig'), stdout: KUBECONFIG, ...delay },
       { argv: (a) => a[0] === 'sh' && (a[2] ?? '').includes('curl'), stdout: '200', ...delay },
       { argv: () => true, ...delay },

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { type AtomicWriteOptions, writeFileAtomic } from '../atomic-write.ts';
 import { ApprovalError, InputError } from '../errors.ts';
 import { MANIFEST_VERSION, type RunManifest, RunManifest as RunManifestSchema } from './schema.ts';
 
@@ -111,10 +111,14 @@ export function assertUnchanged(manifest: RunManifest, file: string): void {
  * Writes a manifest atomically: validated, its content hash set, then written to a temporary file and
  * renamed over the target. A folder that cannot be written is an {@link InputError} (exit 2) naming it.
  */
-export async function writeManifest(file: string, manifest: RunManifest): Promise<void> {
+export async function writeManifest(
+  file: string,
+  manifest: RunManifest,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const valid = parseManifest({ ...manifest, contentHash: contentHash(manifest) }, file);
   try {
-    await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`);
+    await writeFileAtomic(file, `${JSON.stringify(valid, null, 2)}\n`, options);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (!code || !['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC'].includes(code)) throw cause;

@@ -113,22 +113,32 @@ export async function readScanReport(file: string, scanner: ScannerName): Promis
 /** How a scanner run ended, told apart from its exit code and standard output. */
 export type ScannerOutcome =
   | { readonly outcome: 'completed'; readonly report: ScanReport }
-  | { readonly outcome: 'crashed'; readonly reason: string };
+  | { readonly outcome: 'crashed'; readonly reason: string }
+  | { readonly outcome: 'unreadable'; readonly error: PolicyError };
 
 /**
  * Tells a scanner crash from a scan that completed (with or without findings).
  * Trivy exits 0 with findings unless `--exit-code` is set; exit ≥ 1 without a valid report is a crash.
  * Semgrep exits 0, or 1 with `--error` when it found something; exit ≥ 2 is a failure of the scan itself.
- * A completed run whose output is not a valid report is a crash too: the caller must then fail the stage.
+ * A scanner that exited as after a successful scan (Trivy 0, Semgrep 0 or 1) but left no valid report
+ * (empty, truncated, wrong shape) is `unreadable`: the gate fails closed and blocks (exit 3), as
+ * `gantry gate` does on the same file. A failed scanner without a valid report is a crash (exit 1).
  */
-export function classifyScannerExit(scanner: ScannerName, exitCode: number, stdout: string): ScannerOutcome {
+export function classifyScannerExit(
+  scanner: ScannerName,
+  exitCode: number,
+  stdout: string,
+  source = '<stdout>',
+): ScannerOutcome {
   if (scanner === 'semgrep' && exitCode >= 2) {
     return { outcome: 'crashed', reason: `semgrep exited ${exitCode}: the scan itself failed` };
   }
   try {
-    return { outcome: 'completed', report: parseReportText(stdout, scanner, '<stdout>') };
+    return { outcome: 'completed', report: parseReportText(stdout, scanner, source) };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
+    const succeeded = scanner === 'trivy' ? exitCode === 0 : exitCode <= 1;
+    if (succeeded && error instanceof PolicyError) return { outcome: 'unreadable', error };
     return { outcome: 'crashed', reason: `${scanner} exited ${exitCode} without a valid report: ${why}` };
   }
 }

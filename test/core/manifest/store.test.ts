@@ -121,3 +121,59 @@ describe('manifest files', () => {
     expect(await readFile(file, 'utf8')).toBe(before);
   });
 });
+
+describe('contentHash covers exactly the commit, the images and the generated key', () => {
+  it('ignores a component without an image, and hashes a manifest without a source', () => {
+    const base = sample();
+    const withBare = sample();
+    withBare.components.docs = {};
+    expect(contentHash(withBare)).toBe(contentHash(base));
+    const noSource = sample();
+    delete noSource.source;
+    expect(contentHash(noSource)).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(contentHash(noSource)).not.toBe(contentHash(base));
+  });
+});
+
+describe('manifest errors say what failed and how to fix it', () => {
+  it('names each invalid field, or "(top level)", with the hint to use the earlier manifest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-manifest-'));
+    const file = join(dir, 'manifest.json');
+    await writeFile(file, '[]');
+    await expect(readManifest(file)).rejects.toThrow(
+      expect.objectContaining({
+        code: 'MANIFEST_INVALID',
+        message: expect.stringMatching(/is not valid:\n {2}\(top level\): /),
+        hint: expect.stringContaining('use the manifest written by the earlier job unchanged'),
+      }),
+    );
+    await writeFile(file, JSON.stringify({ ...sample(), runId: 5 }));
+    await expect(readManifest(file)).rejects.toThrow(/\n {2}runId: /);
+  });
+
+  it('a truncated file is "not valid JSON (truncated?)", with the hint to download the artifact again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-manifest-'));
+    const file = join(dir, 'manifest.json');
+    await writeFile(file, '{"version":');
+    await expect(readManifest(file)).rejects.toThrow(
+      expect.objectContaining({
+        exitCode: 2,
+        code: 'MANIFEST_INVALID',
+        message: `run manifest ${file} is not valid JSON (truncated?)`,
+        hint: expect.stringContaining('download the manifest artifact again'),
+      }),
+    );
+  });
+
+  it('a path that exists but cannot be read is MANIFEST_UNREADABLE (exit 2), not "no manifest yet"', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-manifest-'));
+    await expect(readManifest(dir)).rejects.toThrow(
+      expect.objectContaining({
+        exitCode: 2,
+        code: 'MANIFEST_UNREADABLE',
+        message: `cannot read run manifest ${dir}`,
+        hint: 'check permissions',
+      }),
+    );
+  });
+});

@@ -118,7 +118,6 @@ describe('classifyScannerExit', () => {
   it.each([
     [1, ''],
     [1, '2024-01-01T00:00:00Z FATAL init error'],
-    [0, ''],
   ])('Trivy exit %i with %j is a crash', (code, stdout) => {
     const result = classifyScannerExit('trivy', code, stdout);
     expect(result).toMatchObject({ outcome: 'crashed' });
@@ -130,5 +129,20 @@ describe('classifyScannerExit', () => {
   });
   it.each([2, 7, 123])('Semgrep exit %i is a crash even with JSON', (code) => {
     expect(classifyScannerExit('semgrep', code, semgrepJson).outcome).toBe('crashed');
+  });
+  // A scanner that exited as after a successful scan but left an unreadable report: the gate fails closed
+  // (exit 3, the PolicyError gantry gate gives for the same file), never a pass and never a mere tool error.
+  it.each([
+    ['trivy', 0, '', 'REPORT_EMPTY'],
+    ['trivy', 0, trivyJson.slice(0, 20), 'REPORT_TRUNCATED'],
+    ['semgrep', 0, semgrepJson.slice(0, 20), 'REPORT_TRUNCATED'],
+    ['semgrep', 1, trivyJson, 'REPORT_WRONG_TOOL'],
+    ['trivy', 0, semgrepJson, 'REPORT_WRONG_TOOL'],
+  ] as const)('%s exit %i with an unreadable report (%#) blocks: %s', (scanner, code, stdout, errorCode) => {
+    const result = classifyScannerExit(scanner, code, stdout, 'out/reports/x.json');
+    expect(result.outcome).toBe('unreadable');
+    if (result.outcome !== 'unreadable') return;
+    expect(result.error).toMatchObject({ exitCode: 3, code: errorCode });
+    expect(result.error.message).toContain('out/reports/x.json');
   });
 });

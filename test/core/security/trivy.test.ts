@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PolicyError } from '../../../src/core/errors.ts';
 import type { VulnerabilityFinding } from '../../../src/core/security/finding.ts';
@@ -26,9 +27,28 @@ function expectedCounts(json: unknown) {
   return { vulnerabilities: keys.size, misconfigs, secrets, suppressed };
 }
 
+/**
+ * The shared real reports (../shared/fixtures/trivy) have vulnerabilities and suppressed findings but no
+ * misconfiguration or secret, so a count comparison there compares 0 with 0. The local fixture is a `trivy fs
+ * --scanners vuln,secret,misconfig` report written to Trivy's JSON format (pkg/types/report.go,
+ * pkg/types/misconfiguration.go, pkg/types/secret.go) with FAIL and PASS misconfigurations and two secrets.
+ */
+const LOCAL = join(import.meta.dirname, 'fixtures/trivy-fs-secret-misconfig.json');
+
 describe('parseTrivyReport on every real Trivy JSON report', () => {
-  const files = fixtureFiles('trivy', '.json');
-  it('finds fixture files', () => expect(files.length).toBeGreaterThan(0));
+  const files = [...fixtureFiles('trivy', '.json'), LOCAL];
+  it('finds fixture files', () => expect(files.length).toBeGreaterThan(1));
+  it('has fixtures with a non-zero count of each kind, so no count below compares 0 with 0', () => {
+    const totals = files.map((file) => expectedCounts(readJson(file)));
+    for (const kind of ['vulnerabilities', 'misconfigs', 'secrets', 'suppressed'] as const) {
+      expect(
+        totals.reduce((n, t) => n + t[kind], 0),
+        kind,
+      ).toBeGreaterThan(0);
+    }
+    // and a passing check, which must not count
+    expect(JSON.stringify(readJson(LOCAL))).toContain('"Status":"PASS"');
+  });
   it.each(files)('%s', (file) => {
     const json = readJson(file);
     const report = parseTrivyReport(json, file);

@@ -6,7 +6,7 @@ import type { Step } from './chain.ts';
 import { Evaluator } from './evaluate.ts';
 import type { ExecRecord } from './execs.ts';
 import { answer, type GraphQLBody } from './graphql.ts';
-import { redactSecrets } from './leaks.ts';
+import { leakPlaces, redactSecrets } from './leaks.ts';
 import type { Scenario } from './scenario.ts';
 import { engineSchema } from './schema.ts';
 
@@ -85,14 +85,15 @@ export class TestEngine {
 
   /**
    * Where `value` appears outside a `setSecret(plaintext:)` argument: documents, variables,
-   * calls and execs. Empty means the secret never leaked into what the engine was asked.
+   * calls and execs, as is (`request 3`) or encoded (`request 3 (base64)`: see `encodedForms`). Empty means
+   * the secret never leaked into what the engine was asked.
    */
   leaks(value: string): string[] {
     const places = this.requests.flatMap((request, i) =>
-      redactSecrets(request.query, request.variables).includes(value) ? [`request ${i}`] : [],
+      leakPlaces(`request ${i}`, redactSecrets(request.query, request.variables), value),
     );
-    if (JSON.stringify(this.calls).includes(value)) places.push('calls');
-    if (JSON.stringify(this.#execs).includes(value)) places.push('execs');
+    places.push(...leakPlaces('calls', JSON.stringify(this.calls), value));
+    places.push(...leakPlaces('execs', JSON.stringify(this.#execs), value));
     return places;
   }
 
