@@ -12,6 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from './support/repo.ts';
 
+/** A GitHub expression, `${{ … }}`. */
+const gh = (expression: string) => `\${{ ${expression} }}`;
+
 const source = readFileSync(join(repoRoot, 'action.yml'), 'utf8');
 
 function schemaErrors(content: string): string[] {
@@ -61,7 +64,7 @@ describe('action.yml', () => {
     expect(runs).toMatch(/npm ci/);
     expect(runs).toContain("require('./node_modules/@dagger.io/dagger/package.json').version");
     const dagger = action.runs.steps.find((s) => s.uses?.startsWith('dagger/dagger-for-github@'));
-    expect(dagger?.with?.version).toBe('${{ steps.dagger.outputs.version }}');
+    expect(dagger?.with?.version).toBe(gh('steps.dagger.outputs.version'));
     expect(runs).toMatch(/npx --no-install gantry "\$@"/);
     expect(runs).toMatch(/--no-publish/);
     expect(runs).toContain('>> "$GITHUB_STEP_SUMMARY"');

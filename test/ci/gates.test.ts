@@ -17,6 +17,8 @@ import { githubGateProblems, gitlabGateProblems, jenkinsGateProblems } from './s
 import { repoRoot } from './support/repo.ts';
 import { customShape, twoGatesShape } from './support/shapes.ts';
 
+/** A GitHub expression, `${{ … }}`. */
+const gh = (expression: string) => `\${{ ${expression} }}`;
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 const approvals = (shape: CiShape) => shape.phases.filter((p) => p.approval).map((p) => p.name);
 const pinned: CiGenerateOptions = {
@@ -112,7 +114,7 @@ describe('approval gates in the shared integration', () => {
 
   it("GitHub: the reusable workflow's job no longer running in the input environment is caught", () => {
     const workflow = read(GITHUB_APPROVE_WORKFLOW);
-    const ungated = workflow.replace('    environment: ${{ inputs.environment }}\n', '');
+    const ungated = workflow.replace(`    environment: ${gh('inputs.environment')}\n`, '');
     expect(ungated).not.toBe(workflow);
     expect(
       github(committed, shape, (p) => (p === GITHUB_APPROVE_WORKFLOW ? ungated : read(p))),

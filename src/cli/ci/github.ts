@@ -38,6 +38,9 @@ export const GITHUB_APPROVE_WORKFLOW = '.github/workflows/gantry-approve.yml';
 const ON_DEFAULT_BRANCH =
   "github.event_name != 'pull_request' && github.ref_name == github.event.repository.default_branch";
 
+/** A GitHub expression, `${{ … }}`. */
+const gh = (expression: string) => `\${{ ${expression} }}`;
+
 /** The workflow for `shape`. Pure: the same shape and options give the same text. */
 export function generateGithub(shape: CiShape, options?: CiGenerateOptions): CiFile[] {
   const opts = resolveCiOptions(options);
@@ -64,7 +67,7 @@ export function generateGithub(shape: CiShape, options?: CiGenerateOptions): CiF
         {
           uses: actionRef(opts),
           ...secretEnv(shape.finally.secrets),
-          with: { 'always-only': true, config: opts.config, engine: '${{ vars.DAGGER_RUNNER_HOST }}' },
+          with: { 'always-only': true, config: opts.config, engine: gh('vars.DAGGER_RUNNER_HOST') },
         },
       ],
     };
@@ -116,7 +119,7 @@ function phaseJob(phase: RenderedPhase, opts: ResolvedCiOptions): Record<string,
         ? { group: `gantry-deploy-${phase.deployLock}`, 'cancel-in-progress': false }
         : {
             group: `gantry-${phase.name}-\${{ github.ref }}`,
-            'cancel-in-progress': "${{ github.event_name == 'pull_request' }}",
+            'cancel-in-progress': gh("github.event_name == 'pull_request'"),
           },
     steps: [
       checkout(),
@@ -128,10 +131,10 @@ function phaseJob(phase: RenderedPhase, opts: ResolvedCiOptions): Record<string,
         with: {
           phase: phase.name,
           config: opts.config,
-          engine: '${{ vars.DAGGER_RUNNER_HOST }}',
+          engine: gh('vars.DAGGER_RUNNER_HOST'),
           ...(phase.argv.includes('--skip-always') ? { 'skip-always': true } : {}),
           ...(phase.noPublishOnChangeRequests
-            ? { 'no-publish': "${{ github.event_name == 'pull_request' }}" }
+            ? { 'no-publish': gh("github.event_name == 'pull_request'") }
             : {}),
         },
       },
@@ -174,9 +177,9 @@ function approveJob(phase: RenderedPhase, opts: ResolvedCiOptions): Record<strin
     },
     // Only the names the reusable workflow declares; set them as secrets of the environment.
     secrets: {
-      GANTRY_APPROVAL_KEY: '${{ secrets.GANTRY_APPROVAL_KEY }}',
-      GANTRY_APPROVAL_PASSWORD: '${{ secrets.GANTRY_APPROVAL_PASSWORD }}',
-      REGISTRY_PASSWORD: '${{ secrets.REGISTRY_PASSWORD }}',
+      GANTRY_APPROVAL_KEY: gh('secrets.GANTRY_APPROVAL_KEY'),
+      GANTRY_APPROVAL_PASSWORD: gh('secrets.GANTRY_APPROVAL_PASSWORD'),
+      REGISTRY_PASSWORD: gh('secrets.REGISTRY_PASSWORD'),
     },
   };
 }

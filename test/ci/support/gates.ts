@@ -13,6 +13,9 @@
 import { parse } from 'yaml';
 import { parseGroovyBlocks } from './groovy-blocks.ts';
 
+/** A GitHub expression, `${{ … }}`. */
+const gh = (expression: string) => `\${{ ${expression} }}`;
+
 type Mapping = Record<string, unknown>;
 const isMapping = (v: unknown): v is Mapping => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -59,7 +62,7 @@ export function reusableGateProblems(yaml: string, path: string): string[] {
   }
   for (const [id, job] of Object.entries((doc.jobs ?? {}) as Record<string, Mapping>)) {
     const env = isMapping(job.environment) ? job.environment.name : job.environment;
-    if (env !== '${{ inputs.environment }}')
+    if (env !== gh('inputs.environment'))
       problems.push(`${path}: job ${id} does not run in inputs.environment`);
   }
   return problems;

@@ -14,6 +14,9 @@ import { parseGroovyBlocks } from '../../ci/support/groovy-blocks.ts';
 import { jenkinsInvocations } from '../../ci/support/invocations.ts';
 import { customShape, twoGatesShape } from '../../ci/support/shapes.ts';
 
+/** A GitHub expression, `${{ … }}`. */
+const gh = (expression: string) => `\${{ ${expression} }}`;
+
 type Job = Record<string, unknown> & { steps?: Record<string, unknown>[]; with?: Record<string, unknown> };
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const pinned: CiGenerateOptions = { source: { kind: 'pinned', ref: SHA, tag: 'v0.2.0' } };
@@ -65,7 +68,7 @@ describe('GitHub', () => {
       });
     }
     expect(gantryStep(jobs.verify as Job).with?.['no-publish']).toBe(
-      "${{ github.event_name == 'pull_request' }}",
+      gh("github.event_name == 'pull_request'"),
     );
     expect(gantryStep(jobs.release as Job).with?.['no-publish']).toBeUndefined();
   });
@@ -91,10 +94,10 @@ describe('GitHub', () => {
 
   it('maps env:// secrets into the step that needs them, and nothing else', () => {
     expect(gantryStep(jobs.release as Job).env).toEqual({
-      REGISTRY_PASSWORD: '${{ secrets.REGISTRY_PASSWORD }}',
-      KUBECONFIG_DATA: '${{ secrets.KUBECONFIG_DATA }}',
+      REGISTRY_PASSWORD: gh('secrets.REGISTRY_PASSWORD'),
+      KUBECONFIG_DATA: gh('secrets.KUBECONFIG_DATA'),
     });
-    expect(gantryStep(jobs.integration as Job).env).toEqual({ TEST_TOKEN: '${{ secrets.TEST_TOKEN }}' });
+    expect(gantryStep(jobs.integration as Job).env).toEqual({ TEST_TOKEN: gh('secrets.TEST_TOKEN') });
     expect(gantryStep(jobs.verify as Job).env).toBeUndefined();
   });
 
