@@ -13,6 +13,7 @@ import { ciCommand } from '../../src/cli/commands/ci.ts';
 import type { CommandContext } from '../../src/cli/commands/command.ts';
 import { planCommand } from '../../src/cli/commands/plan.ts';
 import { InputError } from '../../src/core/errors.ts';
+import { standardStages } from '../../src/stages/standard.ts';
 import { currentShape } from './support/current.ts';
 import {
   githubInvocations,
@@ -44,6 +45,7 @@ function context(args: string[], cwd: string, out: string[]): CommandContext {
     args,
     env: {},
     cwd,
+    definition: { stages: standardStages() },
     stdout: (t) => out.push(t),
     stderr: (t) => out.push(t),
     isTTY: false,

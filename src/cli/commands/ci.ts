@@ -5,11 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../../core/config/load.ts';
 import { ExitCode, InputError } from '../../core/errors.ts';
-import { currentCiShape } from '../ci/current-shape.ts';
 import { type CiFileResult, checkCiFiles, GENERATORS, writeCiFiles } from '../ci/files.ts';
-import type { CiShape } from '../ci/shape.ts';
+import { type CiShape, ciShape } from '../ci/shape.ts';
 import {
   CI_PLATFORMS,
   type CiGenerateOptions,
@@ -18,6 +16,7 @@ import {
   isCiPlatform,
 } from '../ci/wrapper.ts';
 import type { Command, CommandContext } from './command.ts';
+import { loadPipeline } from './pipeline.ts';
 
 const platforms = CI_PLATFORMS.join('|');
 const usage = `gantry ci generate <${platforms}> [--write] [--ref REF [--tag TAG]] [--branch B] [--config F]
@@ -107,10 +106,8 @@ export const ciCommand: Command = {
       return ExitCode.ok;
     }
     const request = await toRequest(values, positionals, ctx.cwd);
-    const configFile = resolve(request.dir, values.config ?? DEFAULT_CONFIG_FILE);
-    // Until the pipeline definition gives the shape (issue 10), the standard stages' phases do.
-    const shape = currentCiShape(await loadConfig(configFile));
-    return runCi(shape, request, ctx.stdout);
+    const { config, pipeline } = await loadPipeline({ ...ctx, cwd: request.dir }, values.config);
+    return runCi(ciShape(pipeline, config), request, ctx.stdout);
   },
 };
 

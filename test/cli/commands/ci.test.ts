@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ciCommand } from '../../../src/cli/commands/ci.ts';
 import type { CommandContext } from '../../../src/cli/commands/command.ts';
 import { InputError } from '../../../src/core/errors.ts';
+import { standardStages } from '../../../src/stages/standard.ts';
 import { repoRoot } from '../../ci/support/repo.ts';
 
 const SHA = 'c'.repeat(40);
@@ -23,7 +24,7 @@ function ctx(args: string[]): CommandContext {
   return {
     args,
     env: {},
-    definition: { stages: [] },
+    definition: { stages: standardStages() },
     cwd: dir,
     stdout: (t) => out.push(t),
     stderr: (t) => out.push(t),
