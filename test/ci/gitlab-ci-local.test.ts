@@ -153,7 +153,7 @@ describe.skipIf(skipReason !== undefined)('gitlab-ci-local', () => {
       const m = await artifactManifest(dir, job).catch(() => undefined);
       if (m) manifests[job] = m;
     }
-  }, 420_000);
+  }, 600_000);
 
   afterAll(async () => {
     await engine?.close();
