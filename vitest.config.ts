@@ -5,5 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // @actions/workflow-parser imports its JSON schemas without `with { type: 'json' }`, which Node refuses;
+    // inlined, Vite transforms those imports.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

@@ -5,7 +5,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateGithub } from '../../src/cli/ci/github.ts';
 import { repoRoot } from './support/repo.ts';
+import { customShape, twoGatesShape } from './support/shapes.ts';
 
 interface Finding {
   message: string;
@@ -30,7 +32,19 @@ async function lint(file: string, source?: string): Promise<string[]> {
 
 describe('actionlint', () => {
   it('finds the workflows: the phase pipeline, the reusable workflow and e2e', () => {
-    expect(workflows).toEqual(expect.arrayContaining(['gantry.yml', 'gantry-reusable.yml', 'e2e.yml']));
+    expect(workflows).toEqual(expect.arrayContaining(['gantry.yml', 'gantry-approve.yml', 'e2e.yml']));
+  });
+
+  // Generated for team pipelines: a custom `integration` phase and an `always` final job; two gated
+  // environments; referencing this checkout (uses: ./) and Gantry pinned by SHA.
+  const generated = [
+    ['custom, local', customShape, undefined],
+    ['custom, pinned', customShape, { source: { kind: 'pinned', ref: 'a'.repeat(40), tag: 'v0.2.0' } }],
+    ['two gates, local', twoGatesShape, undefined],
+  ] as const;
+  it.each(generated)('the workflow generated for %s has no findings', async (_name, shape, options) => {
+    const content = generateGithub(shape, options)[0]?.content as string;
+    expect(await lint('gantry.yml', content)).toEqual([]);
   });
 
   it.each(workflows)('%s has no findings', async (file) => {
@@ -40,7 +54,7 @@ describe('actionlint', () => {
   it('rejects a broken copy: unknown context property, bad permission, old action, undefined need', async () => {
     const source = await readFile(join(workflowsDir, 'gantry.yml'), 'utf8');
     const broken = source
-      .replace('needs: release', 'needs: relase')
+      .replace(/needs:\n {6}- release/, 'needs:\n      - relase')
       .replace('security-events: write', 'security-event: write')
       .replace('github.ref_name ==', 'github.ref_nam ==')
       .replace(/actions\/checkout@\S+ # v4\.2\.2/, 'actions/checkout@v2');

@@ -1,6 +1,9 @@
 /**
- * gitlab-ci-local runs the committed .gitlab-ci.yml (with its include) job by job in a shell, with the
- * manual approval job enabled, and every job runs the REAL `gantry run --phase …` of this checkout against
+ * gitlab-ci-local runs the committed .gitlab-ci.yml, which includes Gantry's CI/CD component
+ * (templates/gantry.yml) the local way, with inputs (`include: local` + `inputs:`, which gitlab-ci-local
+ * interpolates into the component's `spec: inputs:`; notes/cosign-slsa-facts.md item 11), job by job in a
+ * shell. Without `--manual` the approval job does not start by itself and promote does not run; with the
+ * manual approval job enabled, every job runs the REAL `gantry run --phase …` of this checkout against
  * the wire-test engine started in this process: the pipeline parses, the jobs pass in phase order, the
  * manifest travels between jobs as an artifact (promote deploys the digest release built) and the approver
  * is recorded from GitLab's variables.
@@ -9,8 +12,8 @@
  * - the docker:dind service is removed: gitlab-ci-local would start it with Docker, which is absent; jobs
  *   reach the wire-test engine through `DAGGER_SESSION_PORT`/`DAGGER_SESSION_TOKEN` instead, as they would
  *   reach a shared engine in real use;
- * - `$GANTRY` is this checkout's CLI (`node tsx pipeline/main.ts`) and `$GANTRY_INSTALL` is `true`, since
- *   the throwaway repository has no package to install;
+ * - `$GANTRY` is this checkout's CLI (`node tsx pipeline/main.ts`), and the component's `npm ci` in
+ *   before_script is replaced by `true`, since the throwaway repository has no package to install;
  * - `GITLAB_CI=true` is passed, because gitlab-ci-local deliberately sets it to `false` while GitLab sets it
  *   to `true` in every job, and Gantry tells the platform (and its approval provider) by it.
  */
@@ -19,15 +22,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { phasesOf } from '../support/pipeline.ts';
-
-const PHASES = phasesOf();
-
+import { GITLAB_COMPONENT } from '../../src/cli/ci/gitlab.ts';
 import type { RunManifest } from '../../src/core/manifest/schema.ts';
 import { startTestEngine, type TestEngine } from '../support/engine/index.ts';
+import { phasesOf } from '../support/pipeline.ts';
 import { fullPipelineScenario } from '../support/scenarios.ts';
 import { repoRoot } from './support/repo.ts';
 import { npxNode22, run, TOOL_VERSIONS, unavailable } from './support/tools.ts';
+
+const PHASES = phasesOf();
 
 const gcl = (args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env) =>
   npxNode22('gitlab-ci-local', TOOL_VERSIONS.gitlabCiLocal, 'gitlab-ci-local', args, { cwd, env });
@@ -57,7 +60,7 @@ const notBuildOutput = (src: string) => !/\/(node_modules|dist|reports)(\/|$)/.t
 /** A throwaway git repository holding the project and the GitLab wrapper, as gitlab-ci-local needs one. */
 async function makeRepo(mutate: (template: string) => string = (t) => t): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'gantry-gcl-'));
-  await mkdir(join(dir, 'ci/gitlab'), { recursive: true });
+  await mkdir(join(dir, 'templates'), { recursive: true });
   await cp(join(repoRoot, '.gitlab-ci.yml'), join(dir, '.gitlab-ci.yml'));
   for (const path of PROJECT_FILES) {
     await cp(join(repoRoot, path), join(dir, path), {
@@ -65,10 +68,15 @@ async function makeRepo(mutate: (template: string) => string = (t) => t): Promis
       filter: (src) => notBuildOutput(src.slice(repoRoot.length - 1)),
     });
   }
-  const template = parseDocument(await readFile(join(repoRoot, 'ci/gitlab/gantry.yml'), 'utf8'));
-  expect(template.getIn(['.gantry', 'services']), 'the template should start Dagger with dind').toBeTruthy();
+  // The component: a spec document, `---`, then the jobs. Only the jobs document is edited.
+  const [spec, jobs] = (await readFile(join(repoRoot, GITLAB_COMPONENT), 'utf8')).split(/^---\n/m);
+  const template = parseDocument(jobs ?? '');
+  expect(template.getIn(['.gantry', 'services']), 'the component should start Dagger with dind').toBeTruthy();
   template.deleteIn(['.gantry', 'services']);
-  await writeFile(join(dir, 'ci/gitlab/gantry.yml'), mutate(template.toString()));
+  const install = template.getIn(['.gantry', 'before_script', 1]);
+  expect(install, 'the component installs the locked Gantry').toBe('npm ci --no-audit --no-fund');
+  template.setIn(['.gantry', 'before_script', 1], 'true');
+  await writeFile(join(dir, GITLAB_COMPONENT), mutate(`${spec}---\n${template.toString()}`));
   await writeFile(join(dir, '.gitignore'), 'out/\nnode_modules/\n.gitlab-ci-local/\n');
   for (const args of [
     ['init', '-q', '-b', 'main'],
@@ -108,6 +116,8 @@ describe.skipIf(skipReason !== undefined)('gitlab-ci-local', () => {
   let dir: string;
   let engine: TestEngine;
   let result: Awaited<ReturnType<typeof gcl>>;
+  let unattended: Awaited<ReturnType<typeof gcl>>;
+  let unattendedWithoutGate: Awaited<ReturnType<typeof gcl>>;
   let manifests: Record<string, RunManifest>;
   let head: string;
 
@@ -117,12 +127,15 @@ describe.skipIf(skipReason !== undefined)('gitlab-ci-local', () => {
     head = (await git(dir, 'rev-parse', 'HEAD')).stdout.trim();
     engine = await startTestEngine(fullPipelineScenario());
     const gantry = `${process.execPath} ${join(repoRoot, 'node_modules/tsx/dist/cli.mjs')} ${join(repoRoot, 'pipeline/main.ts')}`;
-    const variables = {
-      ...engine.env,
-      GANTRY: gantry,
-      GANTRY_INSTALL: 'true',
-      GITLAB_CI: 'true',
-    };
+    const variables = { ...engine.env, GANTRY: gantry, GITLAB_CI: 'true' };
+    // First without --manual, with jobs that only print: the approval job must not start by itself. The same
+    // with `when: manual` removed from the component shows that this run would notice.
+    const printOnly = ['--variable', 'GANTRY=echo gantry', '--variable', 'GITLAB_CI=true'];
+    const shell = ['--force-shell-executor', '--shell-isolation', '--no-artifacts-to-source'];
+    unattended = await gcl([...shell, ...printOnly], dir);
+    const automatic = await makeRepo((t) => t.replace(/(\.gantry:approve:[\s\S]*?)\n\s+when: manual/, '$1'));
+    dirs.push(automatic);
+    unattendedWithoutGate = await gcl([...shell, ...printOnly], automatic);
     // Asynchronous: the engine in this process answers the jobs while gitlab-ci-local runs them.
     result = await gcl(
       [
@@ -140,11 +153,29 @@ describe.skipIf(skipReason !== undefined)('gitlab-ci-local', () => {
       const m = await artifactManifest(dir, job).catch(() => undefined);
       if (m) manifests[job] = m;
     }
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     await engine?.close();
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  it('without --manual, the approval job does not start by itself, so neither it nor promote runs', () => {
+    const out = unattended.stdout + unattended.stderr;
+    // gitlab-ci-local refuses to start a manual job that a later job needs unless --manual names it.
+    expect(out).toMatch(
+      /gantry:approve is when:manual, its needed by gantry:promote, and not specified in --manual/,
+    );
+    expect(unattended.code).not.toBe(0);
+    expect(out).not.toMatch(/gantry run --phase (approve|promote)/);
+    expect(out).not.toMatch(/(PASS|FAIL)\s+gantry:(approve|promote)/);
+  });
+
+  it('with when: manual removed from the component, the same run starts the approval by itself', () => {
+    const out = unattendedWithoutGate.stdout + unattendedWithoutGate.stderr;
+    expect(unattendedWithoutGate.code, out).toBe(0);
+    expect(out).toMatch(/PASS\s+gantry:approve/);
+    expect(out).toMatch(/PASS\s+gantry:promote/);
   });
 
   it('parses the pipeline and every job passes, the manual approval included', () => {
@@ -218,7 +249,10 @@ describe.skipIf(skipReason !== undefined)('gitlab-ci-local', () => {
   });
 
   it('rejects a broken copy: a job that needs a job that does not exist', async () => {
-    const broken = await makeRepo((t) => t.replace('needs: [ gantry:verify ]', 'needs: [ gantry:verfy ]'));
+    const broken = await makeRepo(
+      (t) =>
+        `${t}\nextra:\n  extends: .gantry:verify\n  stage: verify\n  needs: [ gantry:verfy ]\n  script: [ "true" ]\n`,
+    );
     dirs.push(broken);
     const listed = await gcl(['--list'], broken);
     expect(listed.code).not.toBe(0);

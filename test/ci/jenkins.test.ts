@@ -2,22 +2,37 @@
  * The Jenkinsfile and the shared library step, checked by npm-groovy-lint (CodeNarc; needs Node 22 and
  * Java 17) and by a structural check of the declarative pipeline.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateJenkins } from '../../src/cli/ci/jenkins.ts';
 import { checkDeclarativePipeline } from './support/declarative.ts';
 import { parseGroovyBlocks } from './support/groovy-blocks.ts';
 import { repoRoot } from './support/repo.ts';
+import { customShape, twoGatesShape } from './support/shapes.ts';
 import { npxNode22, run, TOOL_VERSIONS, unavailable } from './support/tools.ts';
 
 const jenkinsfile = await readFile(join(repoRoot, 'Jenkinsfile'), 'utf8');
+/** Generated for team pipelines: a custom integration phase and post { always }, two gated environments, pinned. */
+const generated = {
+  custom: generateJenkins(customShape)[0]?.content as string,
+  twoGates: generateJenkins(twoGatesShape, { source: { kind: 'pinned', ref: 'v0.2.0' } })[0]
+    ?.content as string,
+};
 const check = (source: string) => checkDeclarativePipeline(parseGroovyBlocks(source));
 
 describe('Jenkinsfile structure (declarative pipeline)', () => {
   it('has pipeline { agent, stages { stage { steps } } } and only known directives', () => {
     expect(check(jenkinsfile)).toEqual([]);
   });
+
+  it.each(Object.entries(generated))(
+    'the Jenkinsfile generated for %s is well-formed too',
+    (_name, source) => {
+      expect(check(source)).toEqual([]);
+    },
+  );
 
   it('rejects a misspelt directive', () => {
     expect(
@@ -41,15 +56,17 @@ describe('Jenkinsfile structure (declarative pipeline)', () => {
     expect(check(jenkinsfile.replace('agent any', ''))).toContainEqual(
       expect.stringMatching(/needs an agent/),
     );
-    expect(check(jenkinsfile.replace(/steps \{\n\s+sh 'npm ci'\n\s+\}/, ''))).toContainEqual(
-      expect.stringMatching(/stage\('install'\) needs exactly one of steps/),
-    );
+    expect(
+      check(jenkinsfile.replace(/steps \{\n\s+sh 'npm ci --no-audit --no-fund'\n\s+\}/, '')),
+    ).toContainEqual(expect.stringMatching(/stage\('install'\) needs exactly one of steps/));
     expect(check('node {\n  sh "make"\n}\n')).toEqual([expect.stringMatching(/exactly one pipeline/)]);
   });
 
   it('rejects unbalanced braces and unterminated strings', () => {
     expect(() => check(jenkinsfile.replace(/\}\s*$/, ''))).toThrow(/unclosed block "pipeline"/);
-    expect(() => check(jenkinsfile.replace("sh 'npm ci'", "sh 'npm ci"))).toThrow(/unterminated/);
+    expect(() => check(jenkinsfile.replace("sh 'npm ci --no-audit --no-fund'", "sh 'npm ci"))).toThrow(
+      /unterminated/,
+    );
   });
 });
 
@@ -91,17 +108,30 @@ const errorsOf = (report: LintReport) =>
 
 describe.skipIf(skipReason !== undefined)('npm-groovy-lint', () => {
   const temp = mkdtemp(join(tmpdir(), 'gantry-groovy-'));
-  afterAll(async () => rm(await temp, { recursive: true, force: true }));
+  const after: string[] = [];
+  afterAll(async () => {
+    await Promise.all([await temp, ...after].map((d) => rm(d, { recursive: true, force: true })));
+  });
 
-  it('finds no errors in the Jenkinsfile and the shared library step', { timeout: 240_000 }, async () => {
-    const { code, report } = await groovyLint(repoRoot, lintable);
+  it('finds no errors in the Jenkinsfile, the shared library step and a generated Jenkinsfile', {
+    timeout: 300_000,
+  }, async () => {
+    // One run (CodeNarc starts slowly): the committed files and one generated for a team pipeline.
+    const dir = await temp;
+    await mkdir(join(dir, 'vars'), { recursive: true });
+    for (const file of lintable)
+      await writeFile(join(dir, file), await readFile(join(repoRoot, file), 'utf8'));
+    await writeFile(join(dir, 'Jenkinsfile.custom'), generated.custom);
+    const files = [...lintable, 'Jenkinsfile.custom'];
+    const { code, report } = await groovyLint(dir, files);
     expect(errorsOf(report)).toEqual([]);
-    expect(Object.keys(report.files)).toHaveLength(lintable.length);
+    expect(Object.keys(report.files)).toHaveLength(files.length);
     expect(code).toBe(0);
   });
 
   it('rejects a broken copy (a missing parenthesis)', { timeout: 240_000 }, async () => {
-    const dir = await temp;
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-groovy-broken-'));
+    after.push(dir);
     await writeFile(
       join(dir, 'Jenkinsfile'),
       jenkinsfile.replace("timeout(time: 3, unit: 'HOURS')", "timeout(time: 3, unit: 'HOURS'"),

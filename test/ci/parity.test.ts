@@ -1,18 +1,20 @@
 /**
- * Parity: the three wrappers make the same sequence of gantry invocations, and together they run every
- * stage exactly once in the order `gantry plan --format json` gives. Stage and phase data come from
- * pipeline/graph.ts through the real plan command.
+ * The committed wrappers are what `gantry ci generate` makes from this repository's pipeline (`gantry ci
+ * check`, run here so that `npm test` catches a hand edit), and the three make the same `gantry run` per
+ * phase, which together run every stage exactly once in the order `gantry plan --format json` gives.
  */
+
 import { readFileSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ciCommand } from '../../src/cli/commands/ci.ts';
 import type { CommandContext } from '../../src/cli/commands/command.ts';
 import { planCommand } from '../../src/cli/commands/plan.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { standardStages } from '../../src/stages/standard.ts';
-import { phasesOf } from '../support/pipeline.ts';
-
-const PHASES = phasesOf();
-
+import { currentShape } from './support/current.ts';
 import {
   githubInvocations,
   gitlabInvocations,
@@ -22,10 +24,15 @@ import {
 import { repoRoot } from './support/repo.ts';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
+const WRAPPERS = {
+  github: '.github/workflows/gantry.yml',
+  gitlab: '.gitlab-ci.yml',
+  jenkins: 'Jenkinsfile',
+} as const;
 const sources = {
-  github: read('.github/workflows/gantry.yml'),
-  gitlab: read('.gitlab-ci.yml'),
-  jenkins: read('Jenkinsfile'),
+  github: read(WRAPPERS.github),
+  gitlab: read(WRAPPERS.gitlab),
+  jenkins: read(WRAPPERS.jenkins),
 };
 const derive = {
   github: (src: string) => githubInvocations(src),
@@ -33,125 +40,116 @@ const derive = {
   jenkins: (src: string) => jenkinsInvocations(src),
 };
 
-/** `gantry plan --format json <selection>`: the stages in dependency order. */
-async function planOrder(selection: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  const ctx: CommandContext = {
-    args: ['--format', 'json', ...selection],
+function context(args: string[], cwd: string, out: string[]): CommandContext {
+  return {
+    args,
     env: {},
+    cwd,
     definition: { stages: standardStages() },
-    cwd: repoRoot,
     stdout: (t) => out.push(t),
-    stderr: () => {},
+    stderr: (t) => out.push(t),
     isTTY: false,
     debug: false,
   };
-  expect(await planCommand.run(ctx)).toBe(0);
-  return (JSON.parse(out.join('')) as { order: string[] }).order;
 }
 
-/** The stages a wrapper runs, in order, each `gantry run` expanded through the plan. */
-async function stagesRun(invocations: Invocation[]): Promise<string[]> {
-  const runs = invocations.filter((i) => i.argv[0] === 'run');
-  const perRun = await Promise.all(runs.map((i) => planOrder(i.argv.slice(1))));
-  return perRun.flat();
+/** `gantry plan --format json <selection>`: the stages in dependency order. */
+async function planOrder(selection: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  expect(await planCommand.run(context(['--format', 'json', ...selection], repoRoot, out))).toBe(0);
+  return (JSON.parse(out.join('')) as { order: string[] }).order;
 }
 
 const sequence = (invocations: Invocation[]) => invocations.map((i) => i.argv.join(' '));
 
-describe('CI wrapper parity', async () => {
-  const allStages = await planOrder([]);
+describe('gantry ci check on this repository', () => {
+  const temps: string[] = [];
+  afterAll(async () => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));
 
-  it('each wrapper runs one gantry invocation per phase, in phase order', () => {
-    const expected = Object.keys(PHASES).map((phase) => `run --phase ${phase}`);
-    for (const [platform, src] of Object.entries(sources)) {
-      expect(sequence(derive[platform as keyof typeof derive](src)), platform).toEqual(expected);
-    }
+  const keep = (t: string) => t;
+  /** A copy of the files ci check reads, with one wrapper edited. */
+  async function copyWith(path: string, edit: (text: string) => string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-ci-check-'));
+    temps.push(dir);
+    for (const file of ['gantry.yaml', ...Object.values(WRAPPERS)])
+      await cp(join(repoRoot, file), join(dir, file));
+    const before = await readFile(join(dir, path), 'utf8');
+    const after = edit(before);
+    if (edit !== keep) expect(after).not.toBe(before);
+    await writeFile(join(dir, path), after);
+    return dir;
+  }
+
+  it('the committed wrappers are exactly what gantry ci generate makes', async () => {
+    const out: string[] = [];
+    expect(await ciCommand.run(context(['check'], repoRoot, out))).toBe(0);
+    expect(out.join('')).toMatch(/github, gitlab, jenkins up to date/);
   });
 
-  it('all three wrappers make the same invocations', () => {
-    const [github, gitlab, jenkins] = (['github', 'gitlab', 'jenkins'] as const).map((p) =>
-      sequence(derive[p](sources[p])),
+  it.each([
+    [
+      'github',
+      WRAPPERS.github,
+      (t: string) => t.replace('      environment: production\n', '      environment: staging\n'),
+    ],
+    ['gitlab', WRAPPERS.gitlab, (t: string) => t.replace('    action: prepare\n', '')],
+    [
+      'jenkins',
+      WRAPPERS.jenkins,
+      (t: string) => t.replace("submitter 'production-approvers'", "submitter 'anyone'"),
+    ],
+  ])(
+    'a hand edit of the %s wrapper fails the check (exit 2) and shows the differing line',
+    async (platform, path, edit) => {
+      const dir = await copyWith(path, edit);
+      const error = await ciCommand.run(context(['check', platform], dir, [])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).code).toBe('CI_DRIFT');
+      expect((error as InputError).message).toMatch(
+        new RegExp(`${path.replace('.', '\\.')} \\(${platform}\\):\\nline \\d+:\\n  - `),
+      );
+      expect((error as InputError).hint).toMatch(/gantry ci generate <platform> --write/);
+    },
+  );
+
+  it('a pinned wrapper is checked with the options its header names', async () => {
+    const dir = await copyWith(WRAPPERS.gitlab, keep);
+    const sha = 'b'.repeat(40);
+    const out: string[] = [];
+    expect(
+      await ciCommand.run(
+        context(['generate', 'github', '--write', '--ref', sha, '--tag', 'v9.9.9'], dir, out),
+      ),
+    ).toBe(0);
+    expect(await readFile(join(dir, WRAPPERS.github), 'utf8')).toContain(
+      `uses: gantry-ci/gantry@${sha} # v9.9.9`,
     );
-    expect(gitlab).toEqual(github);
-    expect(jenkins).toEqual(github);
+    expect(await ciCommand.run(context(['check', 'github'], dir, out))).toBe(0);
+  });
+});
+
+describe('CI wrapper parity', async () => {
+  const allStages = await planOrder([]);
+  const phases = (await currentShape()).phases.map((p) => p.name);
+
+  it.each(Object.keys(sources))('%s makes one gantry run per phase, in phase order', (platform) => {
+    const key = platform as keyof typeof sources;
+    expect(sequence(derive[key](sources[key]))).toEqual(phases.map((p) => `run --phase ${p}`));
   });
 
   it.each(Object.keys(sources))('%s runs every stage once, in gantry plan order', async (platform) => {
     const key = platform as keyof typeof sources;
-    expect(await stagesRun(derive[key](sources[key]))).toEqual(allStages);
+    const runs = derive[key](sources[key]).filter((i) => i.argv[0] === 'run');
+    const perRun = await Promise.all(runs.map((i) => planOrder(i.argv.slice(1))));
+    expect(perRun.flat()).toEqual(allStages);
   });
 
-  describe('fails when a wrapper skips or reorders a stage', () => {
-    const mutations: [string, keyof typeof sources, (src: string) => string][] = [
-      ['github skips approve', 'github', (s) => s.replace('npx gantry run --phase approve', 'echo approved')],
-      [
-        'github narrows release',
-        'github',
-        (s) =>
-          s.replace('run: npx gantry run --phase release', 'run: npx gantry run --only build,deploy-staging'),
-      ],
-      [
-        'gitlab skips verify',
-        'gitlab',
-        (s) =>
-          s.replace(
-            'local: ci/gitlab/gantry.yml',
-            'local: ci/gitlab/gantry.yml\ngantry:verify:\n  stage: verify\n  script: [echo skipped]',
-          ),
-      ],
-      [
-        'jenkins reorders release and approve',
-        'jenkins',
-        (s) =>
-          s
-            .replace("stage('release')", "stage('tmp')")
-            .replace("stage('approve')", "stage('release')")
-            .replace('npx gantry run --phase release', 'npx gantry run --phase APPROVE')
-            .replace('npx gantry run --phase approve', 'npx gantry run --phase release')
-            .replace('--phase APPROVE', '--phase approve'),
-      ],
-      [
-        'jenkins skips promote',
-        'jenkins',
-        (s) => s.replace("sh 'npx gantry run --phase promote'", "echo 'promote'"),
-      ],
-    ];
-
-    it.each(mutations)('%s', async (_name, platform, mutate) => {
-      const mutated = mutate(sources[platform]);
-      expect(mutated).not.toBe(sources[platform]);
-      const invocations = derive[platform](mutated);
-      const expected = derive.github(sources.github);
-      const sameCalls = JSON.stringify(sequence(invocations)) === JSON.stringify(sequence(expected));
-      const sameStages = JSON.stringify(await stagesRun(invocations)) === JSON.stringify(allStages);
-      expect(sameCalls && sameStages).toBe(false);
-    });
-
-    it('github: promote no longer waiting for approve is rejected', () => {
-      expect(() => githubInvocations(sources.github.replace('needs: approve', 'needs: release'))).toThrow(
-        /promote does not wait for approve/,
-      );
-    });
-
-    it('gitlab: promote needing only release (so it skips the manual approval) is rejected', () => {
-      const template = read('ci/gitlab/gantry.yml').replace(
-        'needs: [gantry:approve]',
-        'needs: [gantry:release]',
-      );
-      expect(() =>
-        gitlabInvocations(sources.gitlab, (p) => (p === 'ci/gitlab/gantry.yml' ? template : read(p))),
-      ).toThrow(/gantry:promote does not wait for gantry:approve/);
-    });
-
-    it('gitlab: a job that needs a later stage is rejected', () => {
-      const gitlabTemplate = read('ci/gitlab/gantry.yml').replace(
-        'needs: [gantry:verify]',
-        'needs: [gantry:promote]',
-      );
-      expect(() =>
-        gitlabInvocations(sources.gitlab, (p) => (p === 'ci/gitlab/gantry.yml' ? gitlabTemplate : read(p))),
-      ).toThrow(/needs gantry:promote from a later stage/);
-    });
+  it('fails when a job no longer waits for the phase before', () => {
+    expect(() =>
+      githubInvocations(sources.github.replace(/needs:\n {6}- approve/, 'needs:\n      - release')),
+    ).toThrow(/promote does not wait for approve/);
+    expect(() =>
+      gitlabInvocations(sources.gitlab.replace('    - gantry:approve\n', '    - gantry:release\n'), read),
+    ).toThrow(/gantry:promote does not wait for gantry:approve/);
   });
 });

@@ -133,10 +133,21 @@ describe('the packed package', () => {
     );
     expect(rules.trim()).toBe(join(pkg, 'policies', 'semgrep'));
     expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/^policies\/semgrep\/.+\.yaml$/)]));
-    // gantry ci init writes, from the installed package, the very wrappers this repository runs on.
+    // gantry ci init writes, from the installed package, the lines that reference Gantry's component
+    // pinned to this version; the package ships the integration it references (action, approval workflow,
+    // component, library step).
     await exec(join(project, 'node_modules', '.bin', 'gantry'), ['ci', 'init', 'gitlab'], { cwd: project });
-    for (const file of ['.gitlab-ci.yml', 'ci/gitlab/gantry.yml']) {
-      expect(await readFile(join(project, file), 'utf8')).toBe(await readFile(join(root, file), 'utf8'));
+    const version = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version;
+    expect(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')).toContain(
+      `- component: gitlab.com/gantry-ci/gantry/gantry@v${version}`,
+    );
+    for (const file of [
+      'action.yml',
+      '.github/workflows/gantry-approve.yml',
+      'templates/gantry.yml',
+      'vars/gantry.groovy',
+    ]) {
+      expect(await readFile(join(pkg, file), 'utf8')).toBe(await readFile(join(root, file), 'utf8'));
     }
   });
 

@@ -3,6 +3,7 @@
  * parity test compares. YAML is parsed with `yaml`; the Jenkinsfile with the small block reader.
  */
 import { parse } from 'yaml';
+import { componentBody } from './gates.ts';
 import { type GroovyBlock, parseGroovyBlocks } from './groovy-blocks.ts';
 
 /** One call of gantry in a wrapper. */
@@ -14,10 +15,18 @@ export interface Invocation {
 }
 
 const GANTRY = /(?:^|[\s;&|(])(?:npx\s+(?:--no-install\s+)?gantry|\$\{?GANTRY\}?)\s+([^\n;&|]*)/g;
+/** Words a wrapper adds that only say where the config is or pass platform flags, not which stages run. */
+const NOT_SELECTION = /^(--config|"\$GANTRY_CONFIG"|\$GANTRY_CONFIG|\$GANTRY_RUN_FLAGS)$/;
 
 /** Every gantry invocation in a shell snippet, in order. */
 export function gantryCalls(shell: string): string[][] {
-  return [...shell.matchAll(GANTRY)].map((m) => (m[1] ?? '').trim().split(/\s+/).map(unquote));
+  return [...shell.matchAll(GANTRY)].map((m) =>
+    (m[1] ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter((w) => !NOT_SELECTION.test(w))
+      .map(unquote),
+  );
 }
 
 function unquote(word: string): string {
@@ -76,16 +85,33 @@ function topological(names: string[], needs: (name: string) => string[]): string
   return order;
 }
 
-/** GitHub Actions workflow: jobs in `needs` order, `run:` steps in step order. */
+/** The `gantry run` a step or job makes through Gantry's action or approval workflow, from its `with:`. */
+function actionCall(uses: unknown, inputs: unknown): string[][] {
+  if (typeof uses !== 'string' || !isMapping(inputs)) return [];
+  const isAction = uses === './' || /^gantry-ci\/gantry@/.test(uses);
+  const isApproval = /gantry-approve\.yml(@|$)/.test(uses);
+  if (!isAction && !isApproval) return [];
+  if (inputs['always-only'] === true || inputs['always-only'] === 'true') return [['run', '--always-only']];
+  const argv = ['run', '--phase', String(inputs.phase)];
+  if (inputs['skip-always'] === true) argv.push('--skip-always');
+  return [argv];
+}
+
+/** GitHub Actions workflow: jobs in `needs` order; `run:` steps and calls of Gantry's action in step order. */
 export function githubInvocations(workflowYaml: string): Invocation[] {
   const doc = parse(workflowYaml) as Mapping;
   const jobs = doc.jobs as Record<string, Mapping>;
   const needs = (n: string) => asList(jobs[n]?.needs).map(String);
   const calls = topological(Object.keys(jobs), needs).flatMap((job) =>
-    asList(jobs[job]?.steps)
-      .filter(isMapping)
-      .flatMap((step) => gantryCalls(typeof step.run === 'string' ? step.run : ''))
-      .map((argv) => ({ where: job, argv })),
+    [
+      ...actionCall(jobs[job]?.uses, jobs[job]?.with),
+      ...asList(jobs[job]?.steps)
+        .filter(isMapping)
+        .flatMap((step) => [
+          ...gantryCalls(typeof step.run === 'string' ? step.run : ''),
+          ...actionCall(step.uses, step.with),
+        ]),
+    ].map((argv) => ({ where: job, argv })),
   );
   return requireChain(calls, (later, earlier) => ancestors(later, needs).has(earlier));
 }
@@ -101,10 +127,11 @@ export function gitlabInvocations(mainYaml: string, readLocal: (path: string) =>
     const path = isMapping(inc) ? inc.local : inc;
     if (typeof path !== 'string')
       throw new Error(`only include: local is resolved here, got ${JSON.stringify(inc)}`);
-    Object.assign(merged, parse(readLocal(path.replace(/^\//, ''))) as Mapping);
+    const inputs = isMapping(inc) && isMapping(inc.inputs) ? inc.inputs : {};
+    Object.assign(merged, parse(componentBody(readLocal(path.replace(/^\//, '')), inputs)) as Mapping);
   }
   Object.assign(merged, doc);
-  const stages = asList(merged.stages).map(String);
+  const stages = ['.pre', ...asList(merged.stages).map(String), '.post'];
   const jobNames = Object.keys(merged).filter(
     (k) => !k.startsWith('.') && isMapping(merged[k]) && 'script' in (merged[k] as Mapping),
   );
@@ -136,7 +163,7 @@ export function gitlabInvocations(mainYaml: string, readLocal: (path: string) =>
   return requireChain(calls, waitsFor);
 }
 
-/** Jenkins declarative pipeline: stages in file order, `sh` steps anywhere inside each stage. */
+/** Jenkins declarative pipeline: stages in file order, `sh` steps and `gantry(…)` library steps inside each. */
 export function jenkinsInvocations(jenkinsfile: string): Invocation[] {
   const root = parseGroovyBlocks(jenkinsfile);
   const pipeline = root.blocks.find((b) => b.name === 'pipeline');
@@ -145,10 +172,24 @@ export function jenkinsInvocations(jenkinsfile: string): Invocation[] {
   return stages.blocks
     .filter((b) => b.name === 'stage')
     .flatMap((stage) =>
-      shSteps(stage)
-        .flatMap(gantryCalls)
-        .map((argv) => ({ where: `stage(${stage.args})`, argv })),
+      [...shSteps(stage).flatMap(gantryCalls), ...librarySteps(stage)].map((argv) => ({
+        where: `stage(${stage.args})`,
+        argv,
+      })),
     );
+}
+
+/** `gantry(phase: 'x', skipAlways: true, …)` calls of the shared library step, as `gantry run` argv. */
+function librarySteps(block: GroovyBlock): string[][] {
+  const own = block.statements
+    .filter((s) => s.name === 'gantry')
+    .map((s) => {
+      if (/alwaysOnly:\s*true/.test(s.text)) return ['run', '--always-only'];
+      const phase = /phase:\s*'([^']+)'/.exec(s.text)?.[1];
+      if (phase === undefined) throw new Error(`gantry step without a phase: ${s.text}`);
+      return ['run', '--phase', phase, ...(/skipAlways:\s*true/.test(s.text) ? ['--skip-always'] : [])];
+    });
+  return [...own, ...block.blocks.filter((b) => b.name !== 'post').flatMap(librarySteps)];
 }
 
 function shSteps(block: GroovyBlock): string[] {

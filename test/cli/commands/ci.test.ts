@@ -1,16 +1,19 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ciCommand } from '../../../src/cli/commands/ci.ts';
 import type { CommandContext } from '../../../src/cli/commands/command.ts';
 import { InputError } from '../../../src/core/errors.ts';
+import { standardStages } from '../../../src/stages/standard.ts';
 import { repoRoot } from '../../ci/support/repo.ts';
 
+const SHA = 'c'.repeat(40);
 let dir: string;
 let out: string[];
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gantry-ci-cmd-'));
+  await writeFile(join(dir, 'gantry.yaml'), await readFile(join(repoRoot, 'gantry.yaml'), 'utf8'));
   out = [];
 });
 afterEach(async () => {
@@ -21,7 +24,7 @@ function ctx(args: string[]): CommandContext {
   return {
     args,
     env: {},
-    definition: { stages: [] },
+    definition: { stages: standardStages() },
     cwd: dir,
     stdout: (t) => out.push(t),
     stderr: (t) => out.push(t),
@@ -37,41 +40,53 @@ async function failure(args: string[]): Promise<InputError> {
 }
 
 describe('gantry ci', () => {
-  it('init github writes the workflows that this repository commits, byte for byte', async () => {
-    expect(await ciCommand.run(ctx(['init', 'github']))).toBe(0);
-    for (const file of ['.github/workflows/gantry.yml', '.github/workflows/gantry-reusable.yml']) {
-      expect(await readFile(join(dir, file), 'utf8')).toBe(await readFile(join(repoRoot, file), 'utf8'));
-    }
+  it('init github writes the workflow referencing the action and the approval workflow pinned by SHA', async () => {
+    expect(await ciCommand.run(ctx(['init', 'github', '--ref', SHA]))).toBe(0);
+    const workflow = await readFile(join(dir, '.github/workflows/gantry.yml'), 'utf8');
+    expect(workflow).toMatch(new RegExp(`uses: gantry-ci/gantry@${SHA} # v\\d+\\.\\d+\\.\\d+`));
+    expect(workflow).toContain(`uses: gantry-ci/gantry/.github/workflows/gantry-approve.yml@${SHA}`);
     expect(out.join('\n')).toMatch(/created\s+\.github\/workflows\/gantry\.yml/);
   });
 
-  it('--dir is resolved against the working directory', async () => {
-    expect(await ciCommand.run(ctx(['init', 'jenkins', '--dir', 'sub/repo']))).toBe(0);
-    expect(await readFile(join(dir, 'sub/repo/vars/gantry.groovy'), 'utf8')).toContain('def call(Map args');
+  it('init github without --ref, or with a tag instead of a SHA, is refused with the fix', async () => {
+    const missing = await failure(['init', 'github']);
+    expect(missing.code).toBe('CI_REF');
+    expect(missing.hint).toMatch(/git ls-remote https:\/\/github.com\/gantry-ci\/gantry refs\/tags\/v/);
+    expect((await failure(['init', 'github', '--ref', 'v1'])).code).toBe('CI_REF');
   });
 
-  it('an existing edited file needs --force', async () => {
+  it('init gitlab and jenkins pin the component and the library to the release tag', async () => {
+    expect(await ciCommand.run(ctx(['init', 'gitlab']))).toBe(0);
+    expect(await ciCommand.run(ctx(['init', 'jenkins']))).toBe(0);
+    expect(await readFile(join(dir, '.gitlab-ci.yml'), 'utf8')).toMatch(
+      /component: gitlab\.com\/gantry-ci\/gantry\/gantry@v\d/,
+    );
+    expect(await readFile(join(dir, 'Jenkinsfile'), 'utf8')).toMatch(
+      /library\(identifier: 'gantry@v\d[^']*', retriever: modernSCM/,
+    );
+  });
+
+  it('an existing edited file needs --force; ci check then finds the wrapper up to date', async () => {
     await ciCommand.run(ctx(['init', 'gitlab']));
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(join(dir, '.gitlab-ci.yml'), 'stages: [x]\n');
     expect((await failure(['init', 'gitlab'])).code).toBe('CI_FILE_EXISTS');
+    expect((await failure(['check', 'gitlab'])).code).toBe('CI_DRIFT');
     expect(await ciCommand.run(ctx(['init', 'gitlab', '--force']))).toBe(0);
     expect(out.join('\n')).toMatch(/overwritten\s+\.gitlab-ci\.yml/);
+    expect(await ciCommand.run(ctx(['check']))).toBe(0);
   });
 
-  it('rejects unknown platforms, sub-commands and flags with the allowed values', async () => {
-    const platform = await failure(['init', 'circleci']);
-    expect(platform.code).toBe('CI_PLATFORM');
-    expect(platform.hint).toContain('github, gitlab, jenkins');
-    expect((await failure(['init'])).message).toContain('no platform');
-    expect((await failure(['init', 'github', 'gitlab'])).code).toBe('CI_PLATFORM');
-    expect((await failure(['generate', 'github'])).code).toBe('CI_ARGS');
-    expect((await failure([])).message).toContain('missing sub-command');
-    expect((await failure(['init', 'github', '--frce'])).code).toBe('CI_ARGS');
+  it('generate prints the wrapper without writing it', async () => {
+    expect(await ciCommand.run(ctx(['generate', 'jenkins']))).toBe(0);
+    expect(out.join('')).toMatch(/^\/\/ generated by gantry ci generate/);
+    await expect(readFile(join(dir, 'Jenkinsfile'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
-  it('--help prints the usage', async () => {
-    expect(await ciCommand.run(ctx(['--help']))).toBe(0);
-    expect(out[0]).toContain('gantry ci init <github|gitlab|jenkins>');
+  it('rejects unknown sub-commands, platforms and flags (exit 2)', async () => {
+    expect((await failure([])).code).toBe('CI_ARGS');
+    expect((await failure(['deploy', 'github'])).code).toBe('CI_ARGS');
+    expect((await failure(['generate', 'circleci'])).code).toBe('CI_PLATFORM');
+    expect((await failure(['generate', 'github', 'gitlab'])).code).toBe('CI_PLATFORM');
+    expect((await failure(['generate', 'github', '--bogus'])).code).toBe('CI_ARGS');
   });
 });
