@@ -12,7 +12,8 @@ export const IMAGES = {
   cosign: 'gcr.io/projectsigstore/cosign:v2.4.1',
   registry: 'registry:2.8.3',
   k3s: 'rancher/k3s:v1.31.2-k3s1',
-  kubectl: 'bitnami/kubectl:1.31.2',
+  // Official Kubernetes image (k8s PR #116672, published since v1.28): /bin/kubectl, root, /bin/sh, no curl.
+  kubectl: 'registry.k8s.io/kubectl:v1.31.2',
   curl: 'curlimages/curl:8.11.0',
   argocd: 'quay.io/argoproj/argocd:v2.13.1',
   helm: 'alpine/helm:3.16.3',
