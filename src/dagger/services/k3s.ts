@@ -39,7 +39,13 @@ export const K3S_SERVER_ARGS = [
   '--egress-selector-mode=disabled',
 ];
 
-/** The k3s server as a Dagger service (privileged: k3s runs containerd and manages cgroups). */
+/**
+ * The k3s server as a Dagger service (privileged: k3s runs containerd and manages cgroups). `noInit`: k3s only
+ * evacuates the cgroup v2 root (to enable `subtree_control` for its pods) when it is PID 1
+ * (k3s `pkg/cli/cmds/init_linux.go` `EvacuateCgroup2`: `if os.Getpid() == 1`), and Dagger injects an init
+ * unless `asService(noInit: true)` (Dagger v0.21.8 schema: "skip the automatic init process ... the exec
+ * process be the pid 1 process"). The Daggerverse k3s module gets the same result with an entrypoint script.
+ */
 export function k3sServer(runId: string, options: K3sOptions = {}): Service {
   const { registry, image = IMAGES.k3s } = options;
   const ctr = dag
@@ -56,6 +62,7 @@ export function k3sServer(runId: string, options: K3sOptions = {}): Service {
     args: K3S_SERVER_ARGS,
     useEntrypoint: true,
     insecureRootCapabilities: true,
+    noInit: true,
   });
 }
 
