@@ -147,7 +147,14 @@ async function verifyAll(
   const publicKey = signing.mode === 'generated' ? manifest.signingPublicKey : undefined;
   try {
     await Promise.all(
-      images.map((image) => verifyImage(image.ref, signing, { publicKey, repoRoot: ctx.repoRoot, registry })),
+      images.map((image) =>
+        verifyImage(image.ref, signing, {
+          publicKey,
+          repoRoot: ctx.repoRoot,
+          registry,
+          runId: manifest.runId,
+        }),
+      ),
     );
   } catch (error) {
     if (!production || !(error instanceof GantryError)) throw error;

@@ -44,17 +44,34 @@ describe('build stage (wire)', () => {
     const ctx = await context();
     const { engine, error, result } = await runStage(buildStage, ctx, { files: files(CLEAN) });
     expect(error).toBeUndefined();
-    const scan = engine.execs().find((e) => e.argv.slice(0, 2).join(' ') === 'trivy image');
+    const scan = engine.execs().find((e) => e.argv[1] === 'image' && e.argv.includes('--input'));
     expect(scan?.image).toBe(IMAGES.trivy);
     expect(scan?.argv).toEqual(expect.arrayContaining(['--input', '/image/image.tar', '--format', 'json']));
     const tar = scan?.mounts.find((m) => m.path === '/image/image.tar');
     const fields = tar?.source?.map((s) => s.field) ?? [];
     expect(fields).toEqual(['host', 'directory', 'dockerBuild', 'asTarball']);
     expect(tar?.source?.[2]?.args).toEqual({ dockerfile: 'build/Dockerfile' });
+    // One scan: JSON with every package (--list-all-pkgs), then `trivy convert` to CycloneDX in the same
+    // container (trivy v0.57.1 docs trivy_convert.md, configuration/reporting.md; facts §6).
+    expect(scan?.argv).toContain('--list-all-pkgs');
+    expect(scan?.argv).toContain('--skip-db-update');
+    expect(engine.execs().filter((e) => e.argv[0] === 'trivy' && e.argv.includes('--input'))).toHaveLength(1);
     const sbom = engine.execs().find((e) => e.argv.includes('cyclonedx'));
-    expect(sbom?.argv).toEqual(
-      expect.arrayContaining(['--input', '/image/image.tar', '--format', 'cyclonedx']),
-    );
+    expect(sbom?.argv).toEqual([
+      'trivy',
+      'convert',
+      '--format',
+      'cyclonedx',
+      '--output',
+      '/out/sbom.cdx.json',
+      '/out/trivy.json',
+    ]);
+    const convertChain = (sbom?.steps ?? []).filter((s) => s.field === 'withExec');
+    expect((convertChain[0]?.args.args as string[] | undefined)?.slice(0, 3)).toEqual([
+      'trivy',
+      'image',
+      '--input',
+    ]);
 
     // publish comes after the image scan answered, to the embedded registry as a service.
     const publish = engine.calls.find((c) => leaf(c.steps) === 'publish');
