@@ -3,7 +3,9 @@
  * Digests are added where they have been verified against the registry; a tag alone is never `latest`.
  */
 export const IMAGES = {
-  node: 'node:22.11.0-alpine3.20',
+  // 22.14.0 is the first Node 22 with corepack 0.31.0, whose npm signing keys let it install current pnpm/yarn
+  // (nodejs/corepack#612); tag listed in docker-library/official-images library/node at b46d40b2.
+  node: 'node:22.14.0-alpine3.20',
   python: 'python:3.12.7-slim-bookworm',
   go: 'golang:1.23.3-bookworm',
   git: 'alpine/git:v2.45.2',
