@@ -2,6 +2,7 @@ import { dag, ReturnType } from '@dagger.io/dagger';
 import { InputError, StageError } from '../../core/errors.ts';
 import { IMAGES } from '../../core/images.ts';
 import { smokeCheck, withCluster } from './kubectl.ts';
+import { combineOutcomes, rollBack } from './rollback.ts';
 import type { DeployDriver, DeployImage, DeployOutcome, DeployRequest } from './types.ts';
 
 const WORK = '/work';
@@ -46,13 +47,7 @@ export function helmDriver(): DeployDriver {
       const { cluster } = request;
       if (!cluster) throw new StageError('NO_CLUSTER', `no cluster to deploy ${request.environment} to`);
       const outcomes = await Promise.all(request.images.map((image) => deployOne(request, image)));
-      const failed = outcomes.filter((o) => o.result !== 'deployed');
-      return {
-        result: failed.length > 0 ? 'rolled-back' : 'deployed',
-        target: outcomes.map((o) => o.target).join(', '),
-        url: request.settings.url,
-        message: failed.map((o) => o.message).join('; ') || undefined,
-      };
+      return combineOutcomes(outcomes, outcomes.map((o) => o.target).join(', '), request.settings.url);
     },
   };
 }
@@ -87,6 +82,6 @@ async function deployOne(request: DeployRequest, image: DeployImage): Promise<De
   if (status === settings.smoke.status) return { result: 'deployed', target };
   const failure = `smoke check GET ${settings.smoke.path} answered ${status || 'nothing'}, expected ${settings.smoke.status}`;
   log(`${image.component.name}: ${failure}; rolling back`);
-  await upgraded.withExec(['helm', 'rollback', release, '0', '--namespace', namespace, '--wait']).sync();
-  return { result: 'rolled-back', target, message: `${release}: ${failure}` };
+  const undo = ['helm', 'rollback', release, '0', '--namespace', namespace, '--wait'];
+  return rollBack(upgraded, undo, `${release}: ${failure}`, target);
 }

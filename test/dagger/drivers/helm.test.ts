@@ -89,4 +89,24 @@ describe('helm driver (wire)', () => {
     const { error } = await deploy([], {});
     expect(error).toMatchObject({ code: 'HELM_SETTINGS_MISSING', exitCode: 2 });
   });
+
+  // helm v3.16.3 pkg/action/rollback.go: `helm rollback <rel> 0` on revision 1 → `release has no 0 version` (facts §8).
+  it('first release: smoke check fails, helm rollback finds no version 0 → failed with the smoke-check cause', async () => {
+    const { engine, outcome } = await deploy([
+      { argv: SMOKE_SCRIPT, stdout: '500' },
+      { argv: /^helm rollback/, exitCode: 1, stderr: 'Error: release has no 0 version' },
+    ]);
+    expect(engine.execs().find((e) => e.argv[1] === 'rollback')?.argv).toEqual([
+      'helm',
+      'rollback',
+      'hello-api',
+      '0',
+      '--namespace',
+      'staging',
+      '--wait',
+    ]);
+    expect(outcome?.result).toBe('failed');
+    expect(outcome?.message).toMatch(/hello-api: smoke check GET \/healthz answered 500, expected 200/);
+    expect(outcome?.message).not.toContain('has no 0 version');
+  });
 });
