@@ -70,7 +70,20 @@ type Scanned = Awaited<ReturnType<typeof scanImage>> & { report: ScanReport };
 
 const versionOf = (image: string) => image.replace(/^.*:v?/, '');
 
-async function writeImageReports(scanned: readonly Scanned[], outDir: string, start: Date) {
+/**
+ * The reference an image is published under, `<registry>/<repository>:<tag>`: what the GitLab
+ * container-scanning report names (its `location.image`, "The analyzed Docker image", GitLab schema 15.2.1),
+ * not Trivy's artifact name, which is the tarball path `/image/image.tar`. Facts §13.
+ */
+export const publishedRef = (target: RegistryTarget, component: Component, tag: string): string =>
+  `${target.address}/${repositoryOf(component)}:${tag}`;
+
+async function writeImageReports(
+  scanned: readonly Scanned[],
+  outDir: string,
+  start: Date,
+  imageRef: (component: Component) => string,
+) {
   const files = {
     sarif: reportPath(outDir, 'trivy-image.sarif'),
     gitlab: reportPath(outDir, 'gl-container-scanning-report.json'),
@@ -81,7 +94,7 @@ async function writeImageReports(scanned: readonly Scanned[], outDir: string, st
       scanner,
       startTime: start,
       endTime: new Date(),
-      image: s.report.artifactName ?? s.component.name,
+      image: imageRef(s.component),
       ...(s.report.operatingSystem ? { operatingSystem: s.report.operatingSystem } : {}),
     }),
   );
@@ -173,7 +186,9 @@ export async function publishImages(
   const reports = failOnCrash(built.map((b) => b.outcome));
   const scanned = built.map((b, i) => ({ ...b, report: reports[i] as ScanReport }));
   const verdict = gate(reports, policy);
-  const written = await writeImageReports(scanned, ctx.outDir, start);
+  const target = registryTarget(ctx.config, runId);
+  const tag = imageTag(ctx);
+  const written = await writeImageReports(scanned, ctx.outDir, start, (c) => publishedRef(target, c, tag));
   const imageScan = scanRecord(
     verdict,
     [...built.map((b) => b.outcome.file), ...written],
@@ -184,7 +199,6 @@ export async function publishImages(
   });
   throwIfBlocked(verdict, 'the image scan', join(ctx.outDir, 'reports'));
 
-  const target = registryTarget(ctx.config, ctx.manifest.get().runId);
   const published = await publishAll(ctx, scanned, target);
   const output: BuildOutputType = {
     registry: { address: target.address, embedded: target.kind === 'embedded' },

@@ -117,6 +117,10 @@ describe('build stage (wire)', () => {
       await readFile(join(repo?.outDir ?? '', 'reports/gl-container-scanning-report.json'), 'utf8'),
     );
     expect(gl.vulnerabilities.length).toBeGreaterThan(0);
+    // location.image is "The analyzed Docker image" (GitLab container-scanning schema 15.2.1, facts §13): the
+    // reference the image is published under, not Trivy's ArtifactName (the tarball path /image/image.tar).
+    for (const v of gl.vulnerabilities)
+      expect(v.location.image).toBe(`localhost:5000/api:${COMMIT.slice(0, 12)}`);
     await expect(readFile(join(repo?.outDir ?? '', 'reports/trivy-image.sarif'), 'utf8')).resolves.toContain(
       '2.1.0',
     );
