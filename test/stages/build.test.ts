@@ -137,7 +137,8 @@ describe('build stage (wire)', () => {
     expect(error).toBeUndefined();
     const publish = engine.calls.find((c) => leaf(c.steps) === 'publish');
     const auth = publish?.steps.find((s) => s.field === 'withRegistryAuth');
-    expect(auth?.args).toMatchObject({ address: 'ghcr.io/acme', username: 'bot' });
+    // Dagger keys registry credentials by host only (v0.21.8 auth/registry.go parseAuthAddress; facts §10).
+    expect(auth?.args).toMatchObject({ address: 'ghcr.io', username: 'bot' });
     expect((auth?.args.secret as Step[] | undefined)?.at(-1)).toEqual({
       field: 'secret',
       args: { uri: 'env://REGISTRY_TOKEN' },
