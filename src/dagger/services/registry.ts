@@ -82,7 +82,9 @@ export function publishImage(
   if (target.kind === 'embedded') return ctr.publish(address, { registryService: target.service });
   const { username, password } = target;
   const authed =
-    username && password ? ctr.withRegistryAuth(registryAuthAddress(target.address), username, password) : ctr;
+    username && password
+      ? ctr.withRegistryAuth(registryAuthAddress(target.address), username, password)
+      : ctr;
   return authed.publish(address);
 }
 
