@@ -14,8 +14,8 @@ describe('run pre-flight (wire)', () => {
     await writeFile(join(repo, 'api/kustomization.yaml'), 'resources: []\n');
     await writeFile(
       join(repo, 'gantry.yaml'),
-      'version: 1\nname: shop\ncomponents: [{ name: api, path: api }]\n' +
-        'environments: { staging: { kubeconfig: "env://KUBECONFIG_STAGING" } }\n',
+      'version: 2\nname: shop\ncomponents: [{ name: api, path: api }]\n' +
+        'environments: [{ name: staging, kubeconfig: "env://KUBECONFIG_STAGING" }]\n',
     );
     const engine = await startTestEngine({});
     try {

@@ -33,14 +33,11 @@ export interface PreflightOptions {
   exists?: (path: string) => boolean;
 }
 
-type EnvironmentEntry = [
-  string,
-  NonNullable<GantryConfig['environments'][keyof GantryConfig['environments']]>,
-];
+type EnvironmentEntry = [string, GantryConfig['environments'][number]];
 
 /** The configured environments with their names, in order. */
 function environmentsOf(config: GantryConfig): EnvironmentEntry[] {
-  return Object.entries(config.environments).filter((e): e is EnvironmentEntry => e[1] !== undefined);
+  return config.environments.map((e) => [e.name, e]);
 }
 
 /** The stages that read the registry credentials: build publishes, sign pushes signatures, deploys verify. */

@@ -5,7 +5,7 @@ import { InputError } from '../../../src/core/errors.ts';
 
 const config = (extra: Record<string, unknown> = {}) =>
   GantryConfig.parse({
-    version: 1,
+    version: 2,
     name: 'shop',
     components: [{ name: 'api', path: 'services/api' }],
     ...extra,
@@ -20,7 +20,7 @@ const fields = (problems: { field: string }[]) => problems.map((p) => p.field);
 describe('preflight', () => {
   it('passes a repository whose paths exist', () => {
     expect(
-      preflight(config({ environments: { staging: {} } }), {
+      preflight(config({ environments: [{ name: 'staging' }] }), {
         repoRoot: '/r',
         env: {},
         exists: files(...API),
@@ -30,10 +30,10 @@ describe('preflight', () => {
 
   it('names each missing path with its field: component folder, Dockerfile, overlay, chart, values, public key', () => {
     const c = config({
-      environments: {
-        staging: { kustomize: 'k8s/staging' },
-        production: { driver: 'helm', helm: { chart: 'chart', values: ['chart/prod.yaml'] } },
-      },
+      environments: [
+        { name: 'staging', kustomize: 'k8s/staging' },
+        { name: 'production', driver: 'helm', helm: { chart: 'chart', values: ['chart/prod.yaml'] } },
+      ],
       signing: { mode: 'key', key: 'file://k', password: 'file://p', publicKey: 'cosign.pub' },
     });
     expect(fields(preflight(c, { repoRoot: '/r', env: {}, exists: files() }))).toEqual([
@@ -55,7 +55,7 @@ describe('preflight', () => {
         password: 'env://COSIGN_PASSWORD',
         publicKey: 'cosign.pub',
       },
-      environments: { staging: { kubeconfig: 'env://KUBECONFIG_STAGING' } },
+      environments: [{ name: 'staging', kubeconfig: 'env://KUBECONFIG_STAGING' }],
     });
     const exists = files(...API, '/r/cosign.pub');
     const untilSign = ['checkout', 'deps', 'test', 'scan', 'build', 'sign'];
@@ -76,13 +76,14 @@ describe('preflight', () => {
   });
 
   it('refuses the embedded registry with a real cluster or GitOps: localhost:5000 cannot be pulled there', () => {
-    const real = config({ environments: { staging: { kubeconfig: 'file://kube' } } });
+    const real = config({ environments: [{ name: 'staging', kubeconfig: 'file://kube' }] });
     const [problem] = preflight(real, { repoRoot: '/r', env: {}, exists: files(...API) });
     expect(problem?.field).toBe('registry');
     expect(problem?.message).toMatch(/real cluster.*localhost:5000/);
     const gitops = config({
-      environments: {
-        production: {
+      environments: [
+        {
+          name: 'production',
           driver: 'gitops',
           gitops: {
             repository: 'https://git.example.com/ops.git',
@@ -90,7 +91,7 @@ describe('preflight', () => {
             token: 'file://t',
           },
         },
-      },
+      ],
     });
     expect(fields(preflight(gitops, { repoRoot: '/r', env: {}, exists: files(...API) }))).toEqual([
       'registry',
@@ -102,7 +103,7 @@ describe('preflight', () => {
     // With a registry it is fine.
     const ok = config({
       registry: { address: 'ghcr.io/acme' },
-      environments: { staging: { kubeconfig: 'file://kube' } },
+      environments: [{ name: 'staging', kubeconfig: 'file://kube' }],
     });
     expect(preflight(ok, { repoRoot: '/r', env: {}, exists: files(...API) })).toEqual([]);
   });

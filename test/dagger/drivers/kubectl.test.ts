@@ -34,7 +34,7 @@ describe('kubectl image (wire)', () => {
             cluster,
             'd-1',
             { namespace: 'ns', deployment: 'app' },
-            Environment.parse({}).smoke,
+            Environment.parse({ name: 'staging' }).smoke,
           );
         }),
       );

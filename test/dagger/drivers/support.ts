@@ -26,7 +26,7 @@ export function helloImage(): DeployImage {
 export function request(settings: Record<string, unknown>, logs: string[] = []): () => DeployRequest {
   return () => ({
     environment: 'staging',
-    settings: Environment.parse({ kustomize: 'k8s/overlays/staging', ...settings }),
+    settings: Environment.parse({ name: 'staging', kustomize: 'k8s/overlays/staging', ...settings }),
     namespace: 'staging',
     images: [helloImage()],
     source: (c) => dag.host().directory(join(ROOT, c.path)),
