@@ -8,8 +8,10 @@ import { IMAGES } from './images.ts';
 export interface Toolchain {
   /** Container image, pinned. */
   image: string;
-  /** Commands that install dependencies. */
+  /** Commands that install dependencies; they see only the manifest files and the lockfile. */
   install: string[][];
+  /** Commands run once the whole source is copied in (e.g. installing the project itself). */
+  afterSource: string[][];
   /** Commands that run the tests. */
   test: string[][];
   /** The lockfile that keys the dependency cache, relative to the component. */
@@ -60,6 +62,7 @@ export async function resolveToolchain(
     return {
       image: tc.image,
       install: tc.install,
+      afterSource: [],
       test: tc.test,
       lockfile: tc.lockfile,
       caches: tc.cache,
@@ -74,6 +77,7 @@ export async function resolveToolchain(
           return {
             image: IMAGES.node,
             install: m.install.map((c) => [...c]),
+            afterSource: [],
             test: m.test.map((c) => [...c]),
             lockfile: m.lockfile,
             caches: [m.cache],
@@ -84,6 +88,7 @@ export async function resolveToolchain(
       return {
         image: IMAGES.node,
         install: [['npm', 'install', '--no-audit', '--no-fund']],
+        afterSource: [],
         test: [['npm', 'test']],
         lockfile: undefined,
         caches: ['/root/.npm'],
@@ -96,10 +101,14 @@ export async function resolveToolchain(
       if (await has('uv.lock')) {
         return {
           image: IMAGES.python,
+          // uv's Docker guide, "Intermediate layers": the dependencies first from pyproject.toml + uv.lock
+          // (`--no-install-project`), the project itself once its source is there; `--locked` fails on a stale
+          // lock (astral-sh/uv docs/guides/integration/docker.md; #12818 replaced --frozen with --locked).
           install: [
             ['pip', 'install', 'uv==0.5.4'],
-            ['uv', 'sync', '--frozen'],
+            ['uv', 'sync', '--locked', '--no-install-project'],
           ],
+          afterSource: [['uv', 'sync', '--locked']],
           test: [['uv', 'run', 'pytest', '--junitxml', component.junit]],
           lockfile: 'uv.lock',
           caches: ['/root/.cache/uv'],
@@ -109,6 +118,7 @@ export async function resolveToolchain(
       return {
         image: IMAGES.python,
         install: [['pip', 'install', '-r', 'requirements.txt']],
+        afterSource: [],
         test,
         lockfile: 'requirements.txt',
         caches: ['/root/.cache/pip'],
@@ -122,6 +132,7 @@ export async function resolveToolchain(
           ['go', 'mod', 'download'],
           ['go', 'install', 'gotest.tools/gotestsum@v1.12.0'],
         ],
+        afterSource: [],
         test: [['gotestsum', '--junitfile', component.junit, '--', './...']],
         lockfile: 'go.sum',
         caches: ['/go/pkg/mod', '/root/.cache/go-build'],

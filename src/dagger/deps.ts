@@ -33,7 +33,10 @@ export function deps(source: Directory, toolchain: Toolchain, options: DepsOptio
   // Manifests first, then install: the install layer depends on them only.
   ctr = ctr.withDirectory(WORKDIR, source, { include: manifestFiles(toolchain) });
   for (const cmd of toolchain.install) ctr = ctr.withExec(cmd);
-  return ctr.withDirectory(WORKDIR, source);
+  ctr = ctr.withDirectory(WORKDIR, source);
+  // The toolchain's afterSource commands (uv installing the project itself) need the whole source.
+  for (const cmd of toolchain.afterSource) ctr = ctr.withExec(cmd);
+  return ctr;
 }
 
 function manifestFiles(toolchain: Toolchain): string[] {

@@ -15,6 +15,29 @@ const HOW_TO_GET_ONE =
   'or point at a shared engine with _EXPERIMENTAL_DAGGER_RUNNER_HOST (tcp://HOST:PORT, kube-pod://POD?namespace=NS, ' +
   'unix:///run/dagger/engine.sock)';
 
+/**
+ * The `_EXPERIMENTAL_DAGGER_RUNNER_HOST` schemes Dagger v0.21.8 registers, exactly (`engine/client/drivers/`,
+ * each file's `init()` calling `register()` of driver.go): container.go registers the container-runtime
+ * drivers, dial.go the network ones, cloud.go `dagger-cloud`. `podman-container://` is not one of them
+ * (use `container+podman://`).
+ */
+export const RUNNER_HOST_SCHEMES: readonly string[] = [
+  // container.go: legacy names, then any runtime (docker, apple, podman, finch, nerdctl), then one runtime.
+  'docker-image',
+  'docker-container',
+  'image',
+  'container',
+  ...['docker', 'apple', 'podman', 'finch', 'nerdctl'].flatMap((rt) => [`image+${rt}`, `container+${rt}`]),
+  // dial.go
+  'tcp',
+  'unix',
+  'ssh',
+  'kube-pod',
+  'tls',
+  // cloud.go
+  'dagger-cloud',
+];
+
 /** Decides which engine a run will use. Pure: reads only the given environment and `exists`. */
 export function engineTarget(
   env: Readonly<Record<string, string | undefined>>,
@@ -25,10 +48,10 @@ export function engineTarget(
   const host = env._EXPERIMENTAL_DAGGER_RUNNER_HOST;
   if (host) {
     const scheme = host.split('://')[0] ?? '';
-    if (!['tcp', 'kube-pod', 'unix', 'docker-container', 'podman-container', 'ssh'].includes(scheme)) {
+    if (!RUNNER_HOST_SCHEMES.includes(scheme)) {
       return {
         kind: 'none',
-        description: `unsupported _EXPERIMENTAL_DAGGER_RUNNER_HOST scheme "${scheme}://"`,
+        description: `unsupported _EXPERIMENTAL_DAGGER_RUNNER_HOST scheme "${scheme}://" (Dagger v0.21 knows ${RUNNER_HOST_SCHEMES.map((s) => `${s}://`).join(', ')})`,
       };
     }
     return { kind: 'runner-host', host, description: `shared engine at ${redactUrl(host)}` };

@@ -18,6 +18,12 @@ export interface ResolvedSigner {
   name: string;
   /** The PEM of the public key, when known (generated and key modes). */
   publicKey?: string | undefined;
+  /**
+   * The signer for one cosign call. Keyless on GitHub fetches a new OIDC token per call: the token lives about
+   * 5 minutes (`exp - iat = 300s`: google-github-actions/auth#474, actions/toolkit#2048), so one token fetched
+   * at the start of the stage can expire before the last attestation of a multi-component release. Facts §11.
+   */
+  forCall(): Promise<CosignSigner>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -37,7 +43,11 @@ export interface ResolveSignerOptions {
  * `ACTIONS_ID_TOKEN_REQUEST_URL` with `ACTIONS_ID_TOKEN_REQUEST_TOKEN` and `audience=sigstore` (the job
  * needs `permissions: id-token: write`). GitLab: the `SIGSTORE_ID_TOKEN` variable of `id_tokens:`.
  */
-export async function identityToken(env: Env, fetcher: typeof fetch = fetch) {
+export async function identityToken(
+  env: Env,
+  fetcher: typeof fetch = fetch,
+  name = 'gantry-sigstore-id-token',
+) {
   const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (url && bearer) {
@@ -54,7 +64,7 @@ export async function identityToken(env: Env, fetcher: typeof fetch = fetch) {
         },
       );
     }
-    return dag.setSecret('gantry-sigstore-id-token', body.value);
+    return dag.setSecret(name, body.value);
   }
   if (env.SIGSTORE_ID_TOKEN) return dag.secret('env://SIGSTORE_ID_TOKEN');
   throw new InputError(
@@ -78,29 +88,37 @@ export async function resolveSigner(
       const publicKey = await readFile(resolve(options.repoRoot, signing.publicKey), 'utf8').catch(
         () => undefined,
       );
-      return {
-        signer: {
-          mode: 'key',
-          key: dag.secret(signing.key),
-          password: dag.secret(signing.password),
-          tlog: true,
-        },
-        name: `key:${signing.publicKey}`,
-        publicKey,
+      const signer: CosignSigner = {
+        mode: 'key',
+        key: dag.secret(signing.key),
+        password: dag.secret(signing.password),
+        tlog: true,
       };
+      return { signer, name: `key:${signing.publicKey}`, publicKey, forCall: async () => signer };
     }
-    case 'keyless':
-      return {
-        signer: { mode: 'keyless', idToken: await identityToken(options.env, options.fetch) },
-        name: signing.identity,
-      };
+    case 'keyless': {
+      let calls = 0;
+      // A new token per call, each under its own secret name (GitHub); GitLab's id_tokens variable is as given.
+      const fresh = async (): Promise<CosignSigner> => ({
+        mode: 'keyless',
+        idToken: await identityToken(options.env, options.fetch, `gantry-sigstore-id-token-${++calls}`),
+      });
+      return { signer: await fresh(), name: signing.identity, forCall: fresh };
+    }
     case 'generated': {
       const pair = await generateKeyPair(options.cosign);
+      // A key made for this run is not in any transparency log's trust root: no tlog upload.
+      const signer: CosignSigner = {
+        mode: 'key',
+        key: pair.privateKey,
+        password: pair.password,
+        tlog: false,
+      };
       return {
-        // A key made for this run is not in any transparency log's trust root: no tlog upload.
-        signer: { mode: 'key', key: pair.privateKey, password: pair.password, tlog: false },
+        signer,
         name: `generated:${fingerprint(pair.publicKey)}`,
         publicKey: pair.publicKey,
+        forCall: async () => signer,
       };
     }
   }

@@ -52,6 +52,8 @@ export interface VerifyOptions {
   repoRoot?: string;
   /** The registry holding the image and its signature. @default public access, no credentials */
   registry?: RegistryTarget;
+  /** The run: the verification runs fresh once per run (a key may be revoked since). @default a new id per process */
+  runId?: string | undefined;
 }
 
 function verifierOf(signing: GantryConfig['signing'], options: VerifyOptions): CosignVerifier {
@@ -99,6 +101,7 @@ export async function verify(
   const run = cosignVerify(target ? toolRef(target, ref) : ref, verifierOf(signing, options), {
     ...(access ? { registry: access } : {}),
     insecureRegistry: target?.kind === 'embedded',
+    runId: options.runId,
   });
   let stdout: string;
   try {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { assertPreflight, preflight } from '../core/config/preflight.ts';
 import type { GantryConfig } from '../core/config/schema.ts';
 import { parseDuration } from '../core/duration.ts';
 import { type Selection, selectStages } from '../core/graph.ts';
@@ -49,6 +50,8 @@ export async function runPipeline(request: RunRequest): Promise<RunSummary> {
 async function runLocked(request: RunRequest): Promise<RunSummary> {
   const { cwd, env, print, config, pipeline } = request;
   const selected = selectStages(pipeline.graph, request.selection);
+  // Before the engine: paths, the registry/cluster combination, the env:// secrets of the selected stages.
+  assertPreflight(preflight(config, { repoRoot: cwd, stages: selected, env }));
   const manifestFile = resolve(cwd, request.manifestFile);
   const outDir = resolve(manifestFile, '..');
   const existing = await readManifest(manifestFile);

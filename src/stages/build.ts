@@ -27,7 +27,7 @@ import {
 import { publishImage, type RegistryTarget, registryTarget } from '../dagger/services/registry.ts';
 import { checkout } from '../dagger/source.ts';
 import { readScannerRun } from '../dagger/tools/scanner-run.ts';
-import { TRIVY_OUT, trivyImage, trivySbom } from '../dagger/tools/trivy.ts';
+import { TRIVY_OUT, type TrivyOptions, trivyDb, trivyImage, trivySbom } from '../dagger/tools/trivy.ts';
 import type { StageContext, StageFn } from '../runtime/types.ts';
 import { type BuildOutput, CONTRACTS } from './contracts.ts';
 
@@ -49,14 +49,14 @@ export function buildImage(source: Directory, options: BuildImageOptions = {}): 
 /** The repository an image is published under: `component.image`, or the component name. */
 export const repositoryOf = (component: Component): string => component.image ?? component.name;
 
-async function scanImage(component: Component, image: Container, outDir: string) {
-  const tarball = image.asTarball();
-  const [run, sbom] = await Promise.all([
-    readScannerRun(trivyImage(tarball), `${TRIVY_OUT}/trivy.json`),
-    trivySbom(tarball).contents(),
-  ]);
+async function scanImage(component: Component, image: Container, outDir: string, trivy: TrivyOptions) {
+  const scanned = trivyImage(image.asTarball(), trivy);
+  const run = await readScannerRun(scanned, `${TRIVY_OUT}/trivy.json`);
   const sbomFile = join(outDir, 'sbom', `${component.name}.cdx.json`);
-  await writeReportFile(sbomFile, sbom);
+  // The SBOM is converted from the scan's JSON (made with --list-all-pkgs), so the image is scanned once.
+  // A crashed scan has no JSON to convert: the crash is reported by failOnCrash below.
+  if (run.exitCode === 0 && run.report !== '')
+    await writeReportFile(sbomFile, await trivySbom(scanned).contents());
   const outcome = await recordScannerRun(
     'trivy',
     component.name,
@@ -70,7 +70,20 @@ type Scanned = Awaited<ReturnType<typeof scanImage>> & { report: ScanReport };
 
 const versionOf = (image: string) => image.replace(/^.*:v?/, '');
 
-async function writeImageReports(scanned: readonly Scanned[], outDir: string, start: Date) {
+/**
+ * The reference an image is published under, `<registry>/<repository>:<tag>`: what the GitLab
+ * container-scanning report names (its `location.image`, "The analyzed Docker image", GitLab schema 15.2.1),
+ * not Trivy's artifact name, which is the tarball path `/image/image.tar`. Facts §13.
+ */
+export const publishedRef = (target: RegistryTarget, component: Component, tag: string): string =>
+  `${target.address}/${repositoryOf(component)}:${tag}`;
+
+async function writeImageReports(
+  scanned: readonly Scanned[],
+  outDir: string,
+  start: Date,
+  imageRef: (component: Component) => string,
+) {
   const files = {
     sarif: reportPath(outDir, 'trivy-image.sarif'),
     gitlab: reportPath(outDir, 'gl-container-scanning-report.json'),
@@ -81,7 +94,7 @@ async function writeImageReports(scanned: readonly Scanned[], outDir: string, st
       scanner,
       startTime: start,
       endTime: new Date(),
-      image: s.report.artifactName ?? s.component.name,
+      image: imageRef(s.component),
       ...(s.report.operatingSystem ? { operatingSystem: s.report.operatingSystem } : {}),
     }),
   );
@@ -153,6 +166,8 @@ export async function publishImages(
 ): Promise<{ message: string; output: BuildOutputType }> {
   const start = new Date();
   const policy = await loadPolicy(resolvePolicyFile(ctx.repoRoot, ctx.config.policy));
+  const { runId } = ctx.manifest.get();
+  const trivy = { runId, db: trivyDb(runId) };
   const built = await Promise.all(
     builds.map((b) => {
       const component = ctx.config.components.find((c) => c.name === b.component);
@@ -165,13 +180,15 @@ export async function publishImages(
           },
         );
       }
-      return scanImage(component, b.image, ctx.outDir);
+      return scanImage(component, b.image, ctx.outDir, trivy);
     }),
   );
   const reports = failOnCrash(built.map((b) => b.outcome));
   const scanned = built.map((b, i) => ({ ...b, report: reports[i] as ScanReport }));
   const verdict = gate(reports, policy);
-  const written = await writeImageReports(scanned, ctx.outDir, start);
+  const target = registryTarget(ctx.config, runId);
+  const tag = imageTag(ctx);
+  const written = await writeImageReports(scanned, ctx.outDir, start, (c) => publishedRef(target, c, tag));
   const imageScan = scanRecord(
     verdict,
     [...built.map((b) => b.outcome.file), ...written],
@@ -182,7 +199,6 @@ export async function publishImages(
   });
   throwIfBlocked(verdict, 'the image scan', join(ctx.outDir, 'reports'));
 
-  const target = registryTarget(ctx.config, ctx.manifest.get().runId);
   const published = await publishAll(ctx, scanned, target);
   const output: BuildOutputType = {
     registry: { address: target.address, embedded: target.kind === 'embedded' },

@@ -103,6 +103,16 @@ export function deployStage(environment: string, options: DeployStageOptions = {
       throw toStageError(error, environment);
     }
     await record(outcome);
+    if (outcome.result === 'failed') {
+      // A first deploy has nothing to roll back to: the cause is the deploy's own failure.
+      throw new StageError(
+        'DEPLOY_FAILED',
+        `${environment} deployment failed: ${outcome.message ?? 'failed'}`,
+        {
+          hint: 'no earlier version to go back to; fix the cause (rollout or smoke check above), then release again',
+        },
+      );
+    }
     if (outcome.result !== 'deployed') {
       throw new StageError(
         'DEPLOY_ROLLED_BACK',
@@ -147,7 +157,14 @@ async function verifyAll(
   const publicKey = signing.mode === 'generated' ? manifest.signingPublicKey : undefined;
   try {
     await Promise.all(
-      images.map((image) => verifyImage(image.ref, signing, { publicKey, repoRoot: ctx.repoRoot, registry })),
+      images.map((image) =>
+        verifyImage(image.ref, signing, {
+          publicKey,
+          repoRoot: ctx.repoRoot,
+          registry,
+          runId: manifest.runId,
+        }),
+      ),
     );
   } catch (error) {
     if (!production || !(error instanceof GantryError)) throw error;

@@ -37,7 +37,7 @@ import {
   builtinRuleFiles,
   configuredSemgrepRules,
 } from '../dagger/tools/semgrep-rules.ts';
-import { TRIVY_OUT, type TrivyOptions, trivyFs } from '../dagger/tools/trivy.ts';
+import { TRIVY_OUT, type TrivyOptions, trivyDb, trivyFs } from '../dagger/tools/trivy.ts';
 import type { StageFn } from '../runtime/types.ts';
 
 /** The Semgrep rules shipped with Gantry (`policies/semgrep/`), the offline default. */
@@ -51,14 +51,17 @@ export interface ScanSourceOptions {
   trivy?: TrivyOptions;
   /** Passed to Semgrep (registry packs are opt-in here). @default {} */
   semgrep?: SemgrepOptions;
+  /** The run: both scans run fresh once per run, never answered from an earlier run's cache. @default a new id per process */
+  runId?: string | undefined;
 }
 
 /** The two scanner containers of one source folder; lazy until read. */
 export function scanSource(source: Directory, options: ScanSourceOptions = {}) {
   const rules = options.rules ?? builtinRuleFiles(BUILTIN_RULE_SETS);
+  const { runId } = options;
   return {
-    trivy: trivyFs(source, options.trivy),
-    semgrep: semgrep(source, rules, options.semgrep),
+    trivy: trivyFs(source, { runId, ...options.trivy }),
+    semgrep: semgrep(source, rules, { runId, ...options.semgrep }),
   };
 }
 
@@ -67,10 +70,11 @@ async function scanComponent(
   repoRoot: string,
   outDir: string,
   semgrepRules: Awaited<ReturnType<typeof configuredSemgrepRules>>,
+  run: Pick<ScanSourceOptions, 'runId' | 'trivy'>,
 ) {
   const { rules, registryConfigs } = semgrepRules;
   const source = checkout(join(repoRoot, component.path));
-  const { trivy, semgrep: sast } = scanSource(source, { rules, semgrep: { registryConfigs } });
+  const { trivy, semgrep: sast } = scanSource(source, { ...run, rules, semgrep: { registryConfigs } });
   const [trivyRun, semgrepRun] = await Promise.all([
     readScannerRun(trivy, `${TRIVY_OUT}/trivy.json`),
     readScannerRun(sast, SEMGREP_REPORT),
@@ -137,8 +141,13 @@ export const scanStage: StageFn = async (ctx) => {
   const start = new Date();
   const policy = await loadPolicy(resolvePolicyFile(ctx.repoRoot, ctx.config.policy));
   const rules = await configuredSemgrepRules(ctx.config, ctx.repoRoot);
+  const { runId } = ctx.manifest.get();
+  // One DB download for the run; every component's scan gets its own copy (see tools/trivy.ts).
+  const run = { runId, trivy: { db: trivyDb(runId) } };
   const outcomes = (
-    await Promise.all(ctx.config.components.map((c) => scanComponent(c, ctx.repoRoot, ctx.outDir, rules)))
+    await Promise.all(
+      ctx.config.components.map((c) => scanComponent(c, ctx.repoRoot, ctx.outDir, rules, run)),
+    )
   ).flat();
   const reports = failOnCrash(outcomes);
   const verdict = gate(reports, policy, new Date(), await repositorySuppressions(ctx));

@@ -45,19 +45,21 @@ export interface Attestations {
  */
 export async function signAndAttest(
   ref: string,
-  signer: CosignSigner,
+  signer: CosignSigner | (() => Promise<CosignSigner>),
   attestations: Attestations,
   options: CosignOptions = {},
 ): Promise<AttestationType[]> {
+  // A function gives a signer per call (keyless: a fresh OIDC token each time, see signing.ts).
+  const forCall = typeof signer === 'function' ? signer : async () => signer;
   const steps: [AttestationType, File][] = [
     ['cyclonedx', attestations.sbom],
     ['vuln', attestations.vuln],
     [SLSA_PROVENANCE_V1, attestations.provenance],
   ];
-  await cosignSign(ref, signer, options).sync();
+  await cosignSign(ref, await forCall(), options).sync();
   const done: AttestationType[] = [];
   for (const [type, predicate] of steps) {
-    await cosignAttest(ref, type, predicate, signer, options).sync();
+    await cosignAttest(ref, type, predicate, await forCall(), options).sync();
     done.push(type);
   }
   return done;
@@ -125,7 +127,7 @@ export const signStage: StageFn = async (ctx) => {
   const signed = await Promise.all(
     images.map(async ({ component, image }) => {
       const files = await predicates(ctx, component, image);
-      const attestations = await signAndAttest(toolRef(target, image.ref), signer.signer, files, options);
+      const attestations = await signAndAttest(toolRef(target, image.ref), signer.forCall, files, options);
       return { component, ref: image.ref, image, attestations };
     }),
   );

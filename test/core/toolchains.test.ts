@@ -38,7 +38,10 @@ describe('resolveToolchain', () => {
 
   it('uses uv when uv.lock is there, pip otherwise, and writes JUnit from pytest', async () => {
     const uv = await resolveToolchain(component('python'), '/c', having('uv.lock'));
-    expect(uv.install.at(-1)).toEqual(['uv', 'sync', '--frozen']);
+    // uv Docker guide "Intermediate layers" (astral-sh/uv docs/guides/integration/docker.md, #12818): deps
+    // with --no-install-project before the source, the project after; --locked fails on a stale lock.
+    expect(uv.install.at(-1)).toEqual(['uv', 'sync', '--locked', '--no-install-project']);
+    expect(uv.afterSource).toEqual([['uv', 'sync', '--locked']]);
     const pip = await resolveToolchain(component('python'), '/c', having('requirements.txt'));
     expect(pip.install).toEqual([['pip', 'install', '-r', 'requirements.txt']]);
     expect(pip.test[0]).toEqual(['python', '-m', 'pytest', '--junitxml', 'reports/junit.xml']);
@@ -65,6 +68,7 @@ describe('resolveToolchain', () => {
     expect(custom).toEqual({
       image: 'rust:1.83.0',
       install: [['cargo', 'fetch']],
+      afterSource: [],
       test: [['cargo', 'test']],
       lockfile: 'Cargo.lock',
       caches: ['/usr/local/cargo/registry'],

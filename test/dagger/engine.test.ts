@@ -36,6 +36,35 @@ describe('engineTarget', () => {
     expect(engineTarget({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: 'http://x' }, none).kind).toBe('none');
   });
 
+  // dagger/dagger v0.21.8 engine/client/drivers/: container.go, dial.go and cloud.go init() → register().
+  // Facts §7.
+  it.each([
+    'docker-image://registry.dagger.io/engine:v0.21.8',
+    'docker-container://dagger-engine',
+    'image://registry.dagger.io/engine:v0.21.8',
+    'container://dagger-engine',
+    'image+podman://registry.dagger.io/engine:v0.21.8',
+    'container+podman://dagger-engine',
+    'container+docker://e',
+    'image+apple://e',
+    'container+finch://e',
+    'image+nerdctl://e',
+    'tls://engine:1234',
+    'ssh://user@host',
+    'dagger-cloud://default',
+  ])('accepts every scheme Dagger v0.21.8 registers: %s', (host) => {
+    expect(engineTarget({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: host }, none).kind).toBe('runner-host');
+  });
+
+  it.each(['podman-container://e', 'podman-image://e', 'kube://x', 'https://x'])(
+    'refuses a scheme Dagger v0.21.8 does not register: %s',
+    (host) => {
+      const target = engineTarget({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: host }, none);
+      expect(target.kind).toBe('none');
+      expect(target.description).toContain('container+podman://');
+    },
+  );
+
   it('uses Docker when a daemon socket or DOCKER_HOST is there', () => {
     expect(engineTarget({}, (p) => p === '/var/run/docker.sock').kind).toBe('docker');
     expect(engineTarget({ DOCKER_HOST: 'tcp://docker:2376' }, none).kind).toBe('docker');

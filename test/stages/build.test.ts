@@ -44,17 +44,34 @@ describe('build stage (wire)', () => {
     const ctx = await context();
     const { engine, error, result } = await runStage(buildStage, ctx, { files: files(CLEAN) });
     expect(error).toBeUndefined();
-    const scan = engine.execs().find((e) => e.argv.slice(0, 2).join(' ') === 'trivy image');
+    const scan = engine.execs().find((e) => e.argv[1] === 'image' && e.argv.includes('--input'));
     expect(scan?.image).toBe(IMAGES.trivy);
     expect(scan?.argv).toEqual(expect.arrayContaining(['--input', '/image/image.tar', '--format', 'json']));
     const tar = scan?.mounts.find((m) => m.path === '/image/image.tar');
     const fields = tar?.source?.map((s) => s.field) ?? [];
     expect(fields).toEqual(['host', 'directory', 'dockerBuild', 'asTarball']);
     expect(tar?.source?.[2]?.args).toEqual({ dockerfile: 'build/Dockerfile' });
+    // One scan: JSON with every package (--list-all-pkgs), then `trivy convert` to CycloneDX in the same
+    // container (trivy v0.57.1 docs trivy_convert.md, configuration/reporting.md; facts §6).
+    expect(scan?.argv).toContain('--list-all-pkgs');
+    expect(scan?.argv).toContain('--skip-db-update');
+    expect(engine.execs().filter((e) => e.argv[0] === 'trivy' && e.argv.includes('--input'))).toHaveLength(1);
     const sbom = engine.execs().find((e) => e.argv.includes('cyclonedx'));
-    expect(sbom?.argv).toEqual(
-      expect.arrayContaining(['--input', '/image/image.tar', '--format', 'cyclonedx']),
-    );
+    expect(sbom?.argv).toEqual([
+      'trivy',
+      'convert',
+      '--format',
+      'cyclonedx',
+      '--output',
+      '/out/sbom.cdx.json',
+      '/out/trivy.json',
+    ]);
+    const convertChain = (sbom?.steps ?? []).filter((s) => s.field === 'withExec');
+    expect((convertChain[0]?.args.args as string[] | undefined)?.slice(0, 3)).toEqual([
+      'trivy',
+      'image',
+      '--input',
+    ]);
 
     // publish comes after the image scan answered, to the embedded registry as a service.
     const publish = engine.calls.find((c) => leaf(c.steps) === 'publish');
@@ -100,6 +117,10 @@ describe('build stage (wire)', () => {
       await readFile(join(repo?.outDir ?? '', 'reports/gl-container-scanning-report.json'), 'utf8'),
     );
     expect(gl.vulnerabilities.length).toBeGreaterThan(0);
+    // location.image is "The analyzed Docker image" (GitLab container-scanning schema 15.2.1, facts §13): the
+    // reference the image is published under, not Trivy's ArtifactName (the tarball path /image/image.tar).
+    for (const v of gl.vulnerabilities)
+      expect(v.location.image).toBe(`localhost:5000/api:${COMMIT.slice(0, 12)}`);
     await expect(readFile(join(repo?.outDir ?? '', 'reports/trivy-image.sarif'), 'utf8')).resolves.toContain(
       '2.1.0',
     );
@@ -116,7 +137,8 @@ describe('build stage (wire)', () => {
     expect(error).toBeUndefined();
     const publish = engine.calls.find((c) => leaf(c.steps) === 'publish');
     const auth = publish?.steps.find((s) => s.field === 'withRegistryAuth');
-    expect(auth?.args).toMatchObject({ address: 'ghcr.io/acme', username: 'bot' });
+    // Dagger keys registry credentials by host only (v0.21.8 auth/registry.go parseAuthAddress; facts §10).
+    expect(auth?.args).toMatchObject({ address: 'ghcr.io', username: 'bot' });
     expect((auth?.args.secret as Step[] | undefined)?.at(-1)).toEqual({
       field: 'secret',
       args: { uri: 'env://REGISTRY_TOKEN' },

@@ -8,6 +8,7 @@ import { IMAGES } from '../../src/core/images.ts';
 import type { RunManifest } from '../../src/core/manifest/schema.ts';
 import { contentHash, newManifest } from '../../src/core/manifest/store.ts';
 import { KUBECONFIG_PATH, SMOKE_SCRIPT } from '../../src/dagger/drivers/kubectl.ts';
+import { freshId } from '../../src/dagger/fresh.ts';
 import { K3S_SERVER_ARGS, READ_KUBECONFIG } from '../../src/dagger/services/k3s.ts';
 import type { StageContext, StageFn } from '../../src/runtime/types.ts';
 import { createApproveStage } from '../../src/stages/approve.ts';
@@ -110,7 +111,11 @@ describe('deploy-staging (wire)', () => {
     expect(server?.args).toMatchObject({ useEntrypoint: true, insecureRootCapabilities: true });
     expect(server?.args.args).toEqual(K3S_SERVER_ARGS);
     expect(execs[apply]?.secrets).toEqual([
-      { target: KUBECONFIG_PATH, as: 'file', secret: `gantry-k3s-kubeconfig-${ctx.manifest.get().runId}` },
+      {
+        target: KUBECONFIG_PATH,
+        as: 'file',
+        secret: `gantry-k3s-kubeconfig-${freshId(ctx.manifest.get().runId)}`,
+      },
     ]);
     expect(execs[apply]?.services.map((s) => s.alias)).toEqual(['k3s']);
     expect(engine.leaks(KUBECONFIG)).toEqual([]);

@@ -24,7 +24,7 @@ const reports = (trivy: string, semgrep: string) => (steps: Step[]) => {
 };
 
 describe('scan stage (wire)', () => {
-  it('runs Trivy fs unfiltered and Semgrep with the built-in rules, in the pinned images, with the DB cached', async () => {
+  it("runs Trivy fs unfiltered and Semgrep with the local rules, in the pinned images, on the run's DB", async () => {
     repo = await tempRepo();
     const ctx = stageContext(repo, { components: [{ name: 'api' }], policy: DEFAULT_POLICY });
     const { engine, error } = await runStage(scanStage, ctx, {
@@ -32,7 +32,7 @@ describe('scan stage (wire)', () => {
     });
     expect(error).toBeInstanceOf(PolicyError);
     const execs = engine.execs();
-    const trivy = execs.find((e) => e.argv[0] === 'trivy');
+    const trivy = execs.find((e) => e.argv[1] === 'fs');
     const sast = execs.find((e) => e.argv[0] === 'semgrep');
     expect(trivy?.image).toBe(IMAGES.trivy);
     expect(trivy?.argv.slice(0, 4)).toEqual(['trivy', 'fs', '--scanners', 'vuln,secret,misconfig']);
@@ -40,7 +40,24 @@ describe('scan stage (wire)', () => {
     for (const filter of ['--severity', '--ignore-unfixed', '--exit-code']) {
       expect(trivy?.argv.join(' ')).not.toContain(filter);
     }
-    expect(trivy?.caches).toEqual([{ path: '/root/.cache/trivy', key: 'gantry-trivy-db' }]);
+    // Trivy's DB: downloaded once per run (`--download-db-only`) on the cache volume mounted LOCKED, copied into
+    // the scan's own cache dir, and the scan skips the update (trivy v0.57.1 pkg/flag/db_flags.go; the download is
+    // locked per process only, pkg/commands/operation/operation.go; facts §6). No shared cache volume on the scan.
+    expect(trivy?.caches).toEqual([]);
+    expect(trivy?.argv).toEqual(
+      expect.arrayContaining(['--cache-dir', '/root/.cache/trivy', '--skip-db-update']),
+    );
+    const db = trivy?.copies.find((c) => c.path === '/root/.cache/trivy')?.source ?? [];
+    const execsOf = (chain: Step[]) =>
+      chain.filter((st) => st.field === 'withExec').map((st) => (st.args.args as string[]).join(' '));
+    expect(execsOf(db)[0]).toBe('trivy image --download-db-only --cache-dir /cache/trivy');
+    expect(db.find((st) => st.field === 'withMountedCache')?.args).toMatchObject({
+      path: '/cache/trivy',
+      sharing: 'LOCKED',
+    });
+    const download = execs.find((e) => e.argv.includes('--download-db-only'));
+    expect(download?.caches).toEqual([{ path: '/cache/trivy', key: 'gantry-trivy-db' }]);
+    expect(download?.env.GANTRY_RUN_ID).toContain(ctx.manifest.get().runId);
     expect(trivy?.mounts.map((m) => m.path)).toContain('/src');
     expect(trivy?.expect).toBe('ANY');
     expect(sast?.image).toBe(IMAGES.semgrep);

@@ -182,9 +182,11 @@ describe('sign stage (wire)', () => {
 
   it('keyless on GitHub: requests the OIDC token on the host with audience=sigstore and passes it as a secret', async () => {
     let seen: { url?: string; auth?: string } = {};
+    let issued = 0;
     const server = createServer((req, res) => {
       seen = { url: req.url ?? '', auth: req.headers.authorization ?? '' };
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"value":"oidc-jwt-123"}');
+      issued += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"value":"oidc-jwt-${issued}"}`);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
@@ -215,10 +217,15 @@ describe('sign stage (wire)', () => {
         '--allow-insecure-registry',
         `registry:5000/api@${DIGEST}`,
       ]);
-      expect(sign?.secrets).toEqual([
-        { target: 'SIGSTORE_ID_TOKEN', as: 'env', secret: 'gantry-sigstore-id-token' },
-      ]);
-      expect(engine.leaks('oidc-jwt-123')).toEqual([]);
+      // A GitHub OIDC token lives ~5 min (exp - iat = 300 s: google-github-actions/auth#474, actions/toolkit#2048;
+      // facts §11): one fresh token per cosign call (sign + 3 attestations), each its own secret.
+      const tokens = cosignExecs(engine.execs()).map(
+        (e) => e.secrets.find((x) => x.target === 'SIGSTORE_ID_TOKEN')?.secret,
+      );
+      expect(tokens).toHaveLength(4);
+      expect(new Set(tokens).size).toBe(4);
+      expect(issued).toBe(5); // one when the signer is resolved, then one per call
+      for (let i = 1; i <= issued; i += 1) expect(engine.leaks(`oidc-jwt-${i}`)).toEqual([]);
       expect(ctx.manifest.get().components.api?.signature?.signer).toMatch(/^https:\/\/github.com\/acme/);
     } finally {
       server.close();

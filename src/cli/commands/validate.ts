@@ -1,3 +1,4 @@
+import { assertPreflight, preflight } from '../../core/config/preflight.ts';
 import { ExitCode } from '../../core/errors.ts';
 import { resolvePolicyFile } from '../../core/package-files.ts';
 import { loadPolicy } from '../../core/security/policy.ts';
@@ -17,6 +18,8 @@ export const validateCommand: Command = {
     noPositionals('validate', positionals, usage);
     const { config, pipeline, configFile } = await loadPipeline(ctx, values.config);
     await loadPolicy(resolvePolicyFile(ctx.cwd, config.policy));
+    // Paths, the registry/cluster combination and the env:// secrets of every stage (see preflight.ts).
+    assertPreflight(preflight(config, { repoRoot: ctx.cwd, env: ctx.env }), configFile);
     const components = config.components.map((c) => c.name).join(', ');
     ctx.stdout(
       `✔ ${configFile} is valid: ${config.components.length} component(s) (${components}), policy ${config.policy}; ` +

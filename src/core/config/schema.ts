@@ -70,6 +70,10 @@ export const HelmSettings = z.strictObject({
     .meta({ description: 'chart directory relative to the component path, or an oci:// chart reference' }),
   version: z.string().optional().meta({ description: 'chart version, for an oci:// chart' }),
   release: name.optional().meta({ description: 'release name; default: the component name' }),
+  deployment: name.optional().meta({
+    description:
+      'Deployment the smoke check reaches; default: as `helm create` names it, <release>-<chart> (just <release> when it contains the chart name)',
+  }),
   values: z
     .array(z.string().min(1))
     .default([])

@@ -3,6 +3,7 @@ import type { ArgoCdWait } from '../../core/config/schema.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { StageError } from '../../core/errors.ts';
 import { IMAGES } from '../../core/images.ts';
+import { freshPerRun } from '../fresh.ts';
 
 /** Settings of an Argo CD wait, defaults applied. */
 export type ArgoCdSettings = ArgoCdWait;
@@ -15,6 +16,8 @@ export interface ArgoCdWaitOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Progress lines. @default ignore */
   log?: (line: string) => void;
+  /** The run: its status looks are never answered from an earlier run's cache. @default a new id per process */
+  runId?: string | undefined;
 }
 
 /** The argocd CLI, pointed at the server; the token travels only as the secret `ARGOCD_AUTH_TOKEN`. */
@@ -52,6 +55,7 @@ export async function waitForArgoCd(
     intervalMs = 5000,
     sleep = (ms) => new Promise((r) => setTimeout(r, ms)),
     log = () => {},
+    runId,
   } = options;
   const timeoutMs = parseDuration(settings.timeout);
   const argocd = argocdContainer(settings);
@@ -59,9 +63,11 @@ export async function waitForArgoCd(
   const attempts = Math.max(1, Math.ceil(timeoutMs / intervalMs));
   let seen: string | undefined;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    // The attempt number keeps Dagger from answering a later look from the cache of an earlier one.
+    // The run id and attempt number keep Dagger from answering a look from the cache of an earlier one
+    // (the attempt numbers 1…N repeat in every run).
     const json = await argocd
       .withEnvVariable('GANTRY_ATTEMPT', String(attempt))
+      .with(freshPerRun(runId))
       .withExec(['argocd', 'app', 'get', app, '--refresh', '-o', 'json'])
       .stdout()
       .catch((error: unknown) => {
@@ -84,6 +90,7 @@ export async function waitForArgoCd(
   const seconds = String(Math.ceil(timeoutMs / 1000));
   await argocd
     .withEnvVariable('GANTRY_REVISION', revision)
+    .with(freshPerRun(runId))
     .withExec(['argocd', 'app', 'wait', app, '--health', '--timeout', seconds])
     .sync()
     .catch((error: unknown) => {

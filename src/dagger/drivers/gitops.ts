@@ -116,7 +116,8 @@ export function gitopsDriver(): DeployDriver {
           hint: 'check that the token may push to the branch and that no one pushed meanwhile, then deploy again',
         });
       }
-      if (settings.argocd) await waitForArgoCd(settings.argocd, revision, { log: request.log });
+      if (settings.argocd)
+        await waitForArgoCd(settings.argocd, revision, { log: request.log, runId: request.runId });
       return { result: 'deployed', target, url: request.settings.url };
     },
   };

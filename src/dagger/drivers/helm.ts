@@ -1,7 +1,9 @@
 import { dag, ReturnType } from '@dagger.io/dagger';
+import { parse } from 'yaml';
 import { InputError, StageError } from '../../core/errors.ts';
 import { IMAGES } from '../../core/images.ts';
-import { smokeCheck, withCluster } from './kubectl.ts';
+import { kubectl, smokeCheck, withCluster } from './kubectl.ts';
+import { combineOutcomes, rollBack } from './rollback.ts';
 import type { DeployDriver, DeployImage, DeployOutcome, DeployRequest } from './types.ts';
 
 const WORK = '/work';
@@ -34,6 +36,44 @@ export function helmUpgradeArgs(request: DeployRequest, image: DeployImage, rele
   ];
 }
 
+/** argv of `helm rollback <release> 0`: revision 0 is the previous one (helm v3.16.3 pkg/action/rollback.go). */
+const helmRollbackArgs = (release: string, namespace: string) => [
+  'helm',
+  'rollback',
+  release,
+  '0',
+  '--namespace',
+  namespace,
+  '--wait',
+];
+
+/**
+ * The Deployment name a chart made by `helm create` gives its release (helm v3.16.3 pkg/chartutil/create.go,
+ * `<chart>.fullname` in _helpers.tpl): the release name when it contains the chart name, else
+ * `<release>-<chart>`, truncated to 63 characters without a trailing dash. Facts §9.
+ */
+export function helmFullname(release: string, chart: string): string {
+  const full = release.includes(chart) ? release : `${release}-${chart}`;
+  return full.slice(0, 63).replace(/-+$/, '');
+}
+
+/** The chart's name: `name:` of its Chart.yaml (a local chart), or the last path segment of an oci:// chart. */
+async function chartName(request: DeployRequest, image: DeployImage, chart: string): Promise<string> {
+  if (chart.startsWith('oci://')) return chart.replace(/\/+$/, '').split('/').at(-1) ?? chart;
+  const text = await request
+    .source(image.component)
+    .file(`${chart.replace(/\/+$/, '')}/Chart.yaml`)
+    .contents()
+    .catch(() => '');
+  let named: unknown;
+  try {
+    named = (parse(text) as { name?: unknown } | null)?.name;
+  } catch {
+    named = undefined; // an unreadable Chart.yaml: helm itself reports it; fall back to the folder name
+  }
+  return typeof named === 'string' ? named : (chart.split('/').at(-1) ?? chart);
+}
+
 /**
  * Deploys a chart with `helm upgrade --install --atomic --wait --timeout`, the image set by repository and
  * digest. `--atomic` rolls a failed upgrade back itself; a failed smoke check afterwards runs
@@ -46,13 +86,7 @@ export function helmDriver(): DeployDriver {
       const { cluster } = request;
       if (!cluster) throw new StageError('NO_CLUSTER', `no cluster to deploy ${request.environment} to`);
       const outcomes = await Promise.all(request.images.map((image) => deployOne(request, image)));
-      const failed = outcomes.filter((o) => o.result !== 'deployed');
-      return {
-        result: failed.length > 0 ? 'rolled-back' : 'deployed',
-        target: outcomes.map((o) => o.target).join(', '),
-        url: request.settings.url,
-        message: failed.map((o) => o.message).join('; ') || undefined,
-      };
+      return combineOutcomes(outcomes, outcomes.map((o) => o.target).join(', '), request.settings.url);
     },
   };
 }
@@ -78,15 +112,27 @@ async function deployOne(request: DeployRequest, image: DeployImage): Promise<De
       message: `helm upgrade of ${release} failed and was rolled back (--atomic): ${output}`,
     };
   }
+  const deployment =
+    settings.helm?.deployment ??
+    helmFullname(release, await chartName(request, image, settings.helm?.chart ?? ''));
+  const found = await kubectl(cluster, deployId)
+    .withExec(['kubectl', 'get', 'deployment', deployment, '-n', namespace, '-o', 'name'], {
+      expect: ReturnType.Any,
+    })
+    .exitCode();
+  if (found !== 0) {
+    const missing = `no Deployment ${deployment} in ${namespace} for the smoke check (set environments.${request.environment}.helm.deployment to the chart's Deployment name)`;
+    log(`${image.component.name}: ${missing}; rolling back`);
+    return rollBack(upgraded, helmRollbackArgs(release, namespace), `${release}: ${missing}`, target);
+  }
   const status = await smokeCheck(
     cluster,
     deployId,
-    { namespace, deployment: release, url: settings.url },
+    { namespace, deployment, url: settings.url },
     settings.smoke,
   );
   if (status === settings.smoke.status) return { result: 'deployed', target };
   const failure = `smoke check GET ${settings.smoke.path} answered ${status || 'nothing'}, expected ${settings.smoke.status}`;
   log(`${image.component.name}: ${failure}; rolling back`);
-  await upgraded.withExec(['helm', 'rollback', release, '0', '--namespace', namespace, '--wait']).sync();
-  return { result: 'rolled-back', target, message: `${release}: ${failure}` };
+  return rollBack(upgraded, helmRollbackArgs(release, namespace), `${release}: ${failure}`, target);
 }

@@ -7,12 +7,18 @@ import type { Cluster } from './types.ts';
 export const CLUSTER_ALIAS = 'k3s';
 /** Where the kubeconfig secret is mounted. */
 export const KUBECONFIG_PATH = '/gantry/kube/config';
-/** The uid `bitnami/kubectl` runs as; the kubeconfig is given to it. */
-export const KUBECTL_UID = '1001';
+/**
+ * The uid `registry.k8s.io/kubectl` runs as (its Dockerfile, kubernetes `build/server-image/kubectl/Dockerfile`,
+ * sets no `USER`, so root); the kubeconfig is given to it.
+ */
+export const KUBECTL_UID = '0';
 /** The uid `curlimages/curl` runs as. */
 export const CURL_UID = '100';
-/** Where `kubectl` lives in the bitnami image (copied into the smoke-check container). */
-const KUBECTL_BIN = '/opt/bitnami/kubectl/bin/kubectl';
+/**
+ * Where `kubectl` lives in `registry.k8s.io/kubectl` (`COPY ${BINARY} /bin/`, `ENTRYPOINT ["/bin/kubectl"]`);
+ * copied into the smoke-check container, since the kubectl image has no curl.
+ */
+export const KUBECTL_BIN = '/bin/kubectl';
 
 /**
  * Gives a tool container the cluster: the kubeconfig as a secret file (owned by `owner`), `KUBECONFIG`

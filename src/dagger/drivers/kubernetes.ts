@@ -1,4 +1,4 @@
-import { type Container, type Directory, ReturnType } from '@dagger.io/dagger';
+import { type Directory, ReturnType } from '@dagger.io/dagger';
 import {
   kustomizationNamespace,
   pinKustomizationImage,
@@ -6,6 +6,7 @@ import {
 } from '../../core/deploy/gitops-edit.ts';
 import { InputError, StageError } from '../../core/errors.ts';
 import { kubectl, smokeCheck } from './kubectl.ts';
+import { combineOutcomes, rollBack } from './rollback.ts';
 import type { Cluster, DeployDriver, DeployImage, DeployOutcome, DeployRequest } from './types.ts';
 
 /** Where the component's source is copied in the kubectl container. */
@@ -26,13 +27,11 @@ export function kubernetesDriver(): DeployDriver {
       const { cluster } = request;
       if (!cluster) throw new StageError('NO_CLUSTER', `no cluster to deploy ${request.environment} to`);
       const outcomes = await Promise.all(request.images.map((image) => deployOne(request, cluster, image)));
-      const failed = outcomes.filter((o) => o.result !== 'deployed');
-      return {
-        result: failed.length > 0 ? 'rolled-back' : 'deployed',
-        target: [...new Set(outcomes.map((o) => o.target))].join(', '),
-        url: request.settings.url,
-        message: failed.map((o) => o.message).join('; ') || undefined,
-      };
+      return combineOutcomes(
+        outcomes,
+        [...new Set(outcomes.map((o) => o.target))].join(', '),
+        request.settings.url,
+      );
     },
   };
 }
@@ -93,12 +92,8 @@ async function deployOne(
   }
   if (failure) {
     log(`${component.name}: ${failure}; rolling back`);
-    await undo(rollout, deployment, namespace);
-    return { result: 'rolled-back', target: namespace, message: `${component.name}: ${failure}` };
+    const undo = ['kubectl', 'rollout', 'undo', deployment, '-n', namespace];
+    return rollBack(rollout, undo, `${component.name}: ${failure}`, namespace);
   }
   return { result: 'deployed', target: namespace };
-}
-
-async function undo(ctr: Container, deployment: string, namespace: string): Promise<void> {
-  await ctr.withExec(['kubectl', 'rollout', 'undo', deployment, '-n', namespace]).sync();
 }

@@ -1,7 +1,7 @@
 /**
  * An embedded Kubernetes cluster for local runs: k3s as a Dagger service, used when an environment has no
  * `kubeconfig`. It lives inside the Dagger engine for one run (its state on temporary mounts, its kubeconfig
- * on a cache volume named after the run); each environment deploys into its own namespace. It pulls the run's
+ * on a cache volume named after the run and process); each environment deploys into its own namespace. It pulls the run's
  * images from the embedded registry through a `registries.yaml` mirror (`localhost:5000` → the `registry`
  * service, plain HTTP). Production configs set `environments.<env>.kubeconfig` (a secret reference) instead.
  */
@@ -9,6 +9,7 @@ import { dag, type Service } from '@dagger.io/dagger';
 import { IMAGES } from '../../core/images.ts';
 import { CLUSTER_ALIAS } from '../drivers/kubectl.ts';
 import type { Cluster } from '../drivers/types.ts';
+import { freshId, freshPerRun } from '../fresh.ts';
 import { EMBEDDED_ADDRESS, EMBEDDED_ALIAS } from './registry.ts';
 
 /** Where k3s writes its kubeconfig (a cache volume shared with the container that reads it). */
@@ -39,14 +40,23 @@ export const K3S_SERVER_ARGS = [
   '--egress-selector-mode=disabled',
 ];
 
-/** The k3s server as a Dagger service (privileged: k3s runs containerd and manages cgroups). */
-export function k3sServer(runId: string, options: K3sOptions = {}): Service {
+/** The kubeconfig volume of one k3s start. */
+const kubeconfigVolume = (startId: string) => dag.cacheVolume(`gantry-k3s-${startId}`);
+
+/**
+ * The k3s server as a Dagger service (privileged: k3s runs containerd and manages cgroups). `noInit`: k3s only
+ * evacuates the cgroup v2 root (to enable `subtree_control` for its pods) when it is PID 1
+ * (k3s `pkg/cli/cmds/init_linux.go` `EvacuateCgroup2`: `if os.Getpid() == 1`), and Dagger injects an init
+ * unless `asService(noInit: true)` (Dagger v0.21.8 schema: "skip the automatic init process ... the exec
+ * process be the pid 1 process"). The Daggerverse k3s module gets the same result with an entrypoint script.
+ */
+export function k3sServer(startId: string, options: K3sOptions = {}): Service {
   const { registry, image = IMAGES.k3s } = options;
   const ctr = dag
     .container()
     .from(image)
     .withNewFile('/etc/rancher/k3s/registries.yaml', registriesYaml())
-    .withMountedCache(K3S_KUBECONFIG_DIR, dag.cacheVolume(`gantry-k3s-${runId}`))
+    .withMountedCache(K3S_KUBECONFIG_DIR, kubeconfigVolume(startId))
     .withMountedTemp('/var/lib/rancher/k3s')
     .withMountedTemp('/var/lib/kubelet')
     .withMountedTemp('/var/lib/cni')
@@ -56,6 +66,7 @@ export function k3sServer(runId: string, options: K3sOptions = {}): Service {
     args: K3S_SERVER_ARGS,
     useEntrypoint: true,
     insecureRootCapabilities: true,
+    noInit: true,
   });
 }
 
@@ -70,23 +81,27 @@ export const READ_KUBECONFIG = [
 const started = new Map<string, Promise<Cluster>>();
 
 /**
- * The embedded cluster of a run: starts the k3s service (once per run; it stays up for every later
- * deploy of the run), reads its kubeconfig from the service's kubeconfig volume and keeps it only as a
- * Dagger secret.
+ * The embedded cluster of a run: starts the k3s service (once per run and process; it stays up for every
+ * later deploy of the run), reads its kubeconfig from the service's kubeconfig volume and keeps it only as a
+ * Dagger secret. The volume and the read are keyed by this start (run id + process id): a resumed run
+ * (`--from deploy-staging` in a new process) starts a new k3s with new certificates, and must neither find
+ * the previous process's kubeconfig on the volume nor get the previous read answered from Dagger's cache.
  */
 export function embeddedCluster(runId: string, options: K3sOptions = {}): Promise<Cluster> {
   const known = started.get(runId);
   if (known) return known;
   const cluster = (async (): Promise<Cluster> => {
-    const service = await k3sServer(runId, options).start();
+    const startId = freshId(runId);
+    const service = await k3sServer(startId, options).start();
     const kubeconfig = await dag
       .container()
       .from(options.image ?? IMAGES.k3s)
-      .withMountedCache(K3S_KUBECONFIG_DIR, dag.cacheVolume(`gantry-k3s-${runId}`))
+      .withMountedCache(K3S_KUBECONFIG_DIR, kubeconfigVolume(startId))
       .withServiceBinding(CLUSTER_ALIAS, service)
+      .with(freshPerRun(runId))
       .withExec(READ_KUBECONFIG)
       .stdout();
-    return { kubeconfig: dag.setSecret(`gantry-k3s-kubeconfig-${runId}`, kubeconfig), service };
+    return { kubeconfig: dag.setSecret(`gantry-k3s-kubeconfig-${startId}`, kubeconfig), service };
   })();
   started.set(runId, cluster);
   cluster.catch(() => started.delete(runId));

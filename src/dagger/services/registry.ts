@@ -46,6 +46,31 @@ export function registryTarget(config: Pick<GantryConfig, 'registry'>, runId: st
   };
 }
 
+/** Docker Hub's spellings; Dagger's `parseAuthAddress` (auth/registry.go, v0.21.8) maps each to `docker.io`. */
+const DOCKER_HUB = /^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/;
+
+/** The host of a registry address (`ghcr.io/acme` → `ghcr.io`). */
+export const registryHost = (address: string): string => address.split('/')[0] ?? address;
+
+/**
+ * The address `withRegistryAuth` is given: the registry host, and `docker.io` for Docker Hub, the key Dagger
+ * stores and looks Docker Hub credentials up under (v0.21.8 `auth/registry.go` `parseAuthAddress`: "If the
+ * address is docker hub related. E.g., registry-1.docker.io, index.docker.io" → `docker.io`). Facts §10.
+ */
+export function registryAuthAddress(address: string): string {
+  const host = registryHost(address);
+  return DOCKER_HUB.test(host) ? 'docker.io' : host;
+}
+
+/**
+ * The `auths` key of a Docker config for a registry host: Docker Hub's is `https://index.docker.io/v1/`
+ * (buildkit `session/auth/authprovider/authprovider.go` `dockerHubConfigfileKey`, vendored in Dagger v0.21.8),
+ * which the tools' Docker-config readers look up for Docker Hub; any other registry is keyed by its host.
+ */
+export function dockerConfigKey(host: string): string {
+  return DOCKER_HUB.test(host) ? 'https://index.docker.io/v1/' : host;
+}
+
 /** Publishes a container as `<address>/<repository>:<tag>`; resolves to `repository@sha256:…`. */
 export function publishImage(
   ctr: Container,
@@ -56,7 +81,10 @@ export function publishImage(
   const address = `${target.address}/${repository}:${tag}`;
   if (target.kind === 'embedded') return ctr.publish(address, { registryService: target.service });
   const { username, password } = target;
-  const authed = username && password ? ctr.withRegistryAuth(target.address, username, password) : ctr;
+  const authed =
+    username && password
+      ? ctr.withRegistryAuth(registryAuthAddress(target.address), username, password)
+      : ctr;
   return authed.publish(address);
 }
 
@@ -80,11 +108,11 @@ export async function registryAccess(
   }
   const { username, password } = target;
   if (!username || !password) return (ctr) => ctr;
-  const host = target.address.split('/')[0] ?? target.address;
+  const host = registryHost(target.address);
   const auth = Buffer.from(`${username}:${await password.plaintext()}`).toString('base64');
   const config = dag.setSecret(
     `gantry-docker-config-${host}`,
-    JSON.stringify({ auths: { [host]: { auth } } }),
+    JSON.stringify({ auths: { [dockerConfigKey(host)]: { auth } } }),
   );
   return (ctr) =>
     ctr

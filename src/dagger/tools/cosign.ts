@@ -6,6 +6,7 @@ import { type Container, dag, type File, type Secret } from '@dagger.io/dagger';
 import { PolicyError } from '../../core/errors.ts';
 import { IMAGES } from '../../core/images.ts';
 import type { SLSA_PROVENANCE_V1 } from '../../core/provenance.ts';
+import { freshPerRun } from '../fresh.ts';
 
 /** The uid the cosign image runs as (distroless `nonroot`); mounted secrets are given to it. */
 export const COSIGN_UID = '65532';
@@ -34,6 +35,8 @@ export interface CosignOptions {
   insecureRegistry?: boolean;
   /** Image to run. @default IMAGES.cosign */
   image?: string;
+  /** The run: `verify` runs fresh once per run, never answered from an earlier run's cache. @default a new id per process */
+  runId?: string | undefined;
 }
 
 /** The cosign container with registry access. */
@@ -138,7 +141,7 @@ export function cosignVerifyArgs(
 
 /** Verifies the signature of an image by digest; its stdout is cosign's JSON array. */
 export function cosignVerify(ref: string, verifier: CosignVerifier, options: CosignOptions = {}): Container {
-  const ctr = cosignContainer(options);
+  const ctr = cosignContainer(options).with(freshPerRun(options.runId));
   const withKey = verifier.mode === 'key' ? ctr.withMountedFile(COSIGN_PUB, verifier.publicKey) : ctr;
   return withKey.withExec(cosignVerifyArgs(ref, verifier, options));
 }

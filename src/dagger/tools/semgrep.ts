@@ -6,6 +6,7 @@
 import { type Container, type Directory, dag, type File, ReturnType } from '@dagger.io/dagger';
 import { InputError } from '../../core/errors.ts';
 import { IMAGES } from '../../core/images.ts';
+import { freshPerRun } from '../fresh.ts';
 
 /** Where the source is mounted. */
 export const SEMGREP_SOURCE = '/src';
@@ -28,6 +29,8 @@ export interface SemgrepOptions {
   registryConfigs?: readonly string[];
   /** Image to run. @default IMAGES.semgrep */
   image?: string;
+  /** The run whose scan this is: the scan runs fresh once per run (rules and findings change). @default a new id per process */
+  runId?: string | undefined;
 }
 
 /**
@@ -71,7 +74,7 @@ export function semgrep(
   rules: readonly SemgrepRuleFile[],
   options: SemgrepOptions = {},
 ): Container {
-  const { registryConfigs = [], image = IMAGES.semgrep } = options;
+  const { registryConfigs = [], image = IMAGES.semgrep, runId } = options;
   const argv = semgrepArgs(
     rules.map((r) => r.path),
     registryConfigs,
@@ -83,5 +86,6 @@ export function semgrep(
     )
     .withMountedDirectory(SEMGREP_SOURCE, source)
     .withDirectory('/out', dag.directory())
+    .with(freshPerRun(runId))
     .withExec(argv, { expect: ReturnType.Any });
 }

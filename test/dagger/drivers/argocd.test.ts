@@ -107,7 +107,11 @@ describe('Argo CD wait after a GitOps push (wire)', () => {
           application: 'hello-api',
           token: 'env://ARGOCD_TOKEN',
         });
-        await waitForArgoCd(argocd, SHA, { intervalMs: 1000, sleep: async (ms) => void sleeps.push(ms) });
+        await waitForArgoCd(argocd, SHA, {
+          intervalMs: 1000,
+          sleep: async (ms) => void sleeps.push(ms),
+          runId: 'run-7',
+        });
         return { result: 'deployed', target: 'x' };
       },
       request({}),
@@ -117,6 +121,11 @@ describe('Argo CD wait after a GitOps push (wire)', () => {
     const looks = engine.execs().filter((e) => e.argv[2] === 'get');
     expect(looks).toHaveLength(3);
     expect(engine.execs().filter((e) => e.argv[2] === 'wait')).toHaveLength(1);
+    // Attempt numbers 1…N repeat in every run, so each look also carries the run id: a later run never reads
+    // an earlier run's status from Dagger's cache (Dagger cookbook "Invalidate cache"; facts §3).
+    for (const e of engine.execs().filter((x) => x.argv[0] === 'argocd')) {
+      expect(e.env.GANTRY_RUN_ID).toMatch(/^run-7\./);
+    }
   });
 
   it('validates the settings: a secret reference for the token, host[:port] for the server', () => {

@@ -112,4 +112,43 @@ describe('kubernetes driver (wire)', () => {
     );
     expect(find(engine.execs(), 'kubectl rollout status')?.argv).toContain('team-a');
   });
+
+  // kubernetes/kubectl pkg/polymorphichelpers/rollback.go: a Deployment with one revision →
+  // `no rollout history found for deployment "x"`, exit 1 (facts §8).
+  it('first deploy: nothing to roll back to → failed, with the rollout failure as the cause', async () => {
+    const { outcome, error } = await deploy([
+      {
+        argv: /^kubectl rollout status/,
+        exitCode: 1,
+        stderr: 'error: deployment "hello-api" exceeded its progress deadline',
+      },
+      {
+        argv: /^kubectl rollout undo/,
+        exitCode: 1,
+        stderr: 'error: no rollout history found for deployment "hello-api"',
+      },
+    ]);
+    expect(error).toBeUndefined();
+    expect(outcome?.result).toBe('failed');
+    expect(outcome?.message).toMatch(
+      /did not become ready within 120s: error: deployment "hello-api" exceeded its progress deadline/,
+    );
+    expect(outcome?.message).toContain('no earlier revision to roll back to');
+    expect(outcome?.message).not.toContain('no rollout history');
+  });
+
+  it('a rollback that itself fails for another reason is an error naming both causes', async () => {
+    const { error } = await deploy([
+      { argv: SMOKE_SCRIPT, stdout: '503' },
+      {
+        argv: /^kubectl rollout undo/,
+        exitCode: 1,
+        stderr: 'error: you cannot rollback a paused deployment',
+      },
+    ]);
+    expect(error).toMatchObject({ code: 'ROLLBACK_FAILED' });
+    expect(String((error as Error).message)).toMatch(
+      /answered 503.*rollback failed too: error: you cannot rollback a paused/s,
+    );
+  });
 });
