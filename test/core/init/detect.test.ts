@@ -81,9 +81,9 @@ describe('detectRepository', () => {
     expect(unanswered).toContain(
       '# TODO: . has files of go and node (go.mod, go.sum, package-lock.json, package.json)',
     );
-    expect(parseConfig(unanswered).components[0]?.toolchain).toBe('node');
-    expect(parseConfig(renderGantryYaml(d, { 'toolchain:my-repo': 'go' })).components[0]?.toolchain).toBe(
-      'go',
+    expect(parseConfig(unanswered).components[0]?.toolchain).toBe('go');
+    expect(parseConfig(renderGantryYaml(d, { 'toolchain:my-repo': 'node' })).components[0]?.toolchain).toBe(
+      'node',
     );
   });
 
