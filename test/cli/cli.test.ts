@@ -98,3 +98,15 @@ describe('gantry CLI', () => {
     expect(validate.stdout).toContain('gantry.yaml is valid');
   });
 });
+
+describe('gantry <command> --help', () => {
+  it('prints one usage line per command, never "usage: Usage:"', async () => {
+    const { COMMANDS } = await import('../../src/cli/cli.ts');
+    for (const command of COMMANDS) {
+      const { stdout, code } = await runCli([command.name, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^usage: gantry ${command.name}\\b`, 'm'));
+      expect(stdout).not.toMatch(/usage:\s*usage:/i);
+    }
+  });
+});

@@ -4,14 +4,15 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, InputError } from '../../core/errors.ts';
+import { docReference } from '../../core/package-files.ts';
 import { type CiFileResult, writeCiFiles } from '../ci/init.ts';
 import { CI_PLATFORMS, isCiPlatform } from '../ci/templates.ts';
 import type { Command, CommandContext } from './command.ts';
 
-const usage = `Usage: gantry ci init <${CI_PLATFORMS.join('|')}> [--dir DIR] [--force]
+const usage = `gantry ci init <${CI_PLATFORMS.join('|')}> [--dir DIR] [--force]
 
 Writes the CI wrapper files for one platform: jobs that call gantry per phase, pass the run manifest
-as an artifact, and leave approvals, secrets and reports to the platform. See docs/ci.md for setup.
+as an artifact, and leave approvals, secrets and reports to the platform. Setup: docs/ci.md in the gantry package.
 
 Options:
   --dir DIR    repository root to write into (default: the current directory)
@@ -50,7 +51,9 @@ export const ciCommand: Command = {
     const dir = resolve(ctx.cwd, values.dir ?? '.');
     const results = await writeCiFiles(platform, dir, { force: values.force ?? false });
     ctx.stdout(`${results.map(renderResult).join('\n')}\n`);
-    ctx.stdout(`Next: docs/ci.md lists the secrets, environments and runner settings ${platform} needs.\n`);
+    ctx.stdout(
+      `Next: ${docReference(dir, 'docs/ci.md')} lists the secrets, environments and runner settings ${platform} needs.\n`,
+    );
     return ExitCode.ok;
   },
 };
