@@ -116,21 +116,21 @@ export const CONVENTIONS: readonly { rule: string; checked: string }[] = [
 ];
 
 const EXAMPLE_MINIMAL = `# yaml-language-server: $schema=./node_modules/gantry/gantry.schema.json
-version: 1
+version: 2
 name: shop
 components:
   - name: api
     path: services/api
     toolchain: python
 environments:
-  staging:
+  - name: staging
     kustomize: k8s/overlays/staging
-  production:
+  - name: production
     kustomize: k8s/overlays/production
 `;
 
 const EXAMPLE_FULL = `# yaml-language-server: $schema=./node_modules/gantry/gantry.schema.json
-version: 1
+version: 2
 name: shop
 components:
   - name: api
@@ -153,13 +153,13 @@ registry:
   username: acme-bot
   password: env://REGISTRY_PASSWORD
 environments:
-  staging:
+  - name: staging
     driver: kubernetes
     kustomize: k8s/overlays/staging
     kubeconfig: env://KUBECONFIG_DATA
     url: https://staging.shop.example.com
     smoke: { path: /healthz, status: 200, port: 8000 }
-  production:
+  - name: production
     driver: gitops
     url: https://shop.example.com
     gitops:

@@ -60,7 +60,7 @@ export function renderGantryYaml(detection: Detection, answers: InitAnswers = {}
     '# yaml-language-server: $schema=./node_modules/gantry/gantry.schema.json',
     '# Written by `gantry init`. Reference: docs/configuration.md in the gantry package',
     '# (node_modules/gantry/docs/configuration.md). Check it with `npx gantry validate`; see the stages with `npx gantry plan`.',
-    'version: 1',
+    'version: 2',
     `name: ${detection.project}`,
   ];
   for (const todo of detection.todos) lines.push(`# TODO: ${todo}`);
@@ -105,7 +105,7 @@ function renderEnvironments(detection: Detection): string[] {
   const lines = ['environments:'];
   const charts = [...new Set(components.map((c) => c.chart))];
   for (const env of detection.environments) {
-    lines.push(`  ${env}:`);
+    lines.push(`  - name: ${env}`);
     const overlays = [...new Set(components.map((c) => c.overlays[env]))];
     const overlay = overlays[0];
     if (overlays.length === 1 && overlay !== undefined) {

@@ -55,7 +55,15 @@ describe('gantry init', () => {
       asked.push(q);
       return q.id === 'registry' ? 'ghcr.io/acme' : q.default;
     });
-    const ctx = { cwd, env: {}, stdout: () => {}, stderr: () => {}, debug: false, args: [] };
+    const ctx = {
+      cwd,
+      env: {},
+      stdout: () => {},
+      stderr: () => {},
+      debug: false,
+      args: [],
+      definition: { stages: [] },
+    };
     expect(await command.run({ ...ctx, isTTY: true })).toBe(0);
     expect(asked.map((q) => q.id)).toEqual(['registry']);
     expect((await loadConfig(join(cwd, 'gantry.yaml'))).registry?.address).toBe('ghcr.io/acme');

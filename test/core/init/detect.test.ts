@@ -50,8 +50,8 @@ describe('detectRepository', () => {
       ['api', 'services/api', 'python'],
       ['web', 'services/web', 'node'],
     ]);
-    expect(config.environments.staging?.kustomize).toBe('k8s/overlays/staging');
-    expect(config.environments.production?.approval).toBe(true);
+    expect(config.environments.find((e) => e.name === 'staging')?.kustomize).toBe('k8s/overlays/staging');
+    expect(config.environments.find((e) => e.name === 'production')?.approval).toBe(true);
     expect(text.match(/# TODO:/g)).toHaveLength(1);
     expect(text).toContain('# TODO: set registry.address');
   });
@@ -116,7 +116,12 @@ describe('detectRepository', () => {
       'worker',
     );
     const config = parseConfig(renderGantryYaml(d));
-    expect(config.environments.staging).toMatchObject({ driver: 'helm', helm: { chart: 'chart' } });
+    expect(config.environments[0]).toMatchObject({
+      name: 'staging',
+      driver: 'helm',
+      helm: { chart: 'chart' },
+    });
+    expect(config.environments[1]).toMatchObject({ name: 'production', approval: true });
     expect(config.components[0]).toMatchObject({ name: 'worker', path: '.', toolchain: 'go' });
   });
 
