@@ -39,8 +39,10 @@ function typeOf(s: Schema): string {
         ? Object.entries(v.properties).find(([, p]) => isSchema(p) && p.const !== undefined)
         : undefined,
     );
-    if (tags.every((t) => t !== undefined))
-      return `object by \`${tags[0]?.[0]}\`: ${tags.map((t) => `\`${String((t?.[1] as Schema).const)}\``).join(' | ')}`;
+    if (tags.every((t) => t !== undefined)) {
+      const values = tags.map((t) => `\`${String(isSchema(t?.[1]) ? t[1].const : '')}\``);
+      return `object by \`${tags[0]?.[0]}\`: ${values.join(' | ')}`;
+    }
     return variants.map(typeOf).join(' | ');
   }
   if (s.type === 'array') return `list of ${isSchema(s.items) ? typeOf(s.items) : 'any'}`;

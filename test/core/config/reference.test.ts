@@ -27,9 +27,7 @@ describe('docs/configuration.md', () => {
   it('has a row for every field of the schema, with defaults and the conventions in the descriptions', () => {
     const rows = new Map(referenceRows().map((r) => [r.path, r]));
     expect(rows.get('components[].name')?.description).toContain('Deployment');
-    expect(rows.get('environments[].kustomize')?.description).toContain(
-      'relative to the component path',
-    );
+    expect(rows.get('environments[].kustomize')?.description).toContain('relative to the component path');
     expect(rows.get('environments[].smoke.port')?.default).toBe('8080');
     expect(rows.get('signing')?.type).toBe('object by `mode`: `key` | `keyless` | `generated`');
     expect(rows.get('version')?.required).toBe(true);
