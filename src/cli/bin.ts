@@ -10,9 +10,6 @@ import { pathToFileURL } from 'node:url';
 
 const own = resolve(process.cwd(), 'pipeline/main.ts');
 if (existsSync(own)) {
-  // Installed, this file is compiled JavaScript, and Node 20 cannot import the repository's TypeScript
-  // pipeline by itself: load it through tsx (a dependency). A source checkout is already under tsx.
-  if (import.meta.url.endsWith('.js')) (await import('tsx/esm/api')).register();
   await import(pathToFileURL(own).href);
 } else {
   const [{ main }, { standardStages }] = await Promise.all([
