@@ -4,6 +4,7 @@ import { packageFile } from '../core/package-files.ts';
 import { ciCommand } from './commands/ci.ts';
 import type { Command, CommandContext } from './commands/command.ts';
 import { gateCommand } from './commands/gate.ts';
+import { initCommand } from './commands/init.ts';
 import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   validateCommand,
   gateCommand,
   schemaCommand,
+  initCommand,
   ciCommand,
 ];
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinPolicyName } from './config/containment.ts';
 
@@ -32,4 +32,12 @@ export function resolvePolicyFile(
   const local = resolve(repoRoot, configured);
   if (exists(local) || configured !== DEFAULT_POLICY) return local;
   return packageFile(DEFAULT_POLICY);
+}
+
+/**
+ * Where a document shipped with gantry (`docs/configuration.md`) can be opened from `from` (the repository
+ * root): `docs/…` in a gantry checkout, `node_modules/gantry/docs/…` where gantry is installed.
+ */
+export function docReference(from: string, doc: string): string {
+  return relative(from, packageFile(doc)) || doc;
 }

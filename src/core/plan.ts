@@ -1,4 +1,7 @@
 import type { StageGraph } from './graph.ts';
+import { renderStageDetail, type StageDetail } from './plan-details.ts';
+
+export { describeStages, type StageDetail } from './plan-details.ts';
 
 /** One stage in a plan. */
 export interface PlannedStage {
@@ -57,19 +60,30 @@ export function makePlan(
   };
 }
 
-/** Renders a plan in one of the {@link PLAN_FORMATS}. */
-export function renderPlan(plan: Plan, format: PlanFormat): string {
+/**
+ * Renders a plan in one of the {@link PLAN_FORMATS}. With `details` (from `describeStages`), the text and
+ * JSON forms show what each selected stage does: components, images, commands, registry, environment.
+ */
+export function renderPlan(
+  plan: Plan,
+  format: PlanFormat,
+  details?: Readonly<Record<string, StageDetail>>,
+): string {
   switch (format) {
     case 'json':
-      return JSON.stringify(plan, null, 2);
+      return JSON.stringify(details ? { ...plan, details: selectedDetails(plan, details) } : plan, null, 2);
     case 'mermaid':
       return renderMermaid(plan);
     case 'text':
-      return renderText(plan);
+      return renderText(plan, details);
   }
 }
 
-function renderText(plan: Plan): string {
+function selectedDetails(plan: Plan, details: Readonly<Record<string, StageDetail>>) {
+  return Object.fromEntries(plan.order.flatMap((s) => (details[s] ? [[s, details[s]]] : [])));
+}
+
+function renderText(plan: Plan, details?: Readonly<Record<string, StageDetail>>): string {
   const lines = [`${plan.order.length} of ${plan.stages.length} stages selected, in dependency order:`];
   const width = Math.max(...plan.stages.map((s) => s.name.length), 10) + 2;
   const phaseWidth = Math.max(...plan.phases.map((p) => p.length), 6) + 2;
@@ -80,6 +94,8 @@ function renderText(plan: Plan): string {
     lines.push(
       `  ${String(n).padStart(2)}. ${stage.name.padEnd(width)} ${stage.phase.padEnd(phaseWidth)} ${stage.always ? 'always (runs last, whatever happened)' : `needs: ${needs.join(', ') || '-'}`}`,
     );
+    const detail = details?.[stage.name];
+    if (detail) lines.push(...renderStageDetail(detail));
   }
   if (plan.unscanned)
     lines.push('WARNING: this pipeline deploys without a scan stage (allowUnscanned: true)');

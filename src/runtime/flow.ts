@@ -5,12 +5,15 @@ import { parseDuration } from '../core/duration.ts';
 import { type Selection, selectStages } from '../core/graph.ts';
 import { newManifest, readManifest } from '../core/manifest/store.ts';
 import { detectPlatform } from '../core/platform.ts';
+import { logAdapter } from '../core/platforms/index.ts';
 import { withEngine } from '../dagger/engine.ts';
+import { runAnnotations } from './annotations.ts';
 import { writeCiVariables } from './ci-variables.ts';
 import { baseContext } from './context.ts';
 import { manifestHandle } from './manifest-handle.ts';
 import type { ResolvedPipeline } from './pipeline.ts';
-import { renderEvent, renderSummary } from './render.ts';
+import { renderSummary } from './render.ts';
+import { createReporter } from './reporter.ts';
 import { withRunLock } from './run-lock.ts';
 import { runStages } from './run-stages.ts';
 import { writeRunSummary, writeStoppedRunOutputs } from './summary.ts';
@@ -64,6 +67,9 @@ async function runLocked(request: RunRequest): Promise<RunSummary> {
     Object.entries(manifest.get().stages).map(([name, r]) => [name, r.status]),
   );
 
+  // Output per CI platform: a folded section per stage, heartbeats, annotations (src/core/platforms/).
+  const reporter = createReporter(logAdapter(env), print);
+  const runStartedAt = new Date(Date.now() - 1000);
   const summary = await withEngine(env, print, () =>
     runStages(
       pipeline.graph,
@@ -76,14 +82,14 @@ async function runLocked(request: RunRequest): Promise<RunSummary> {
         manifest,
         env,
         options: request.options,
-        log: (s, l) => print(`  [${s}] ${l}`),
+        log: (s, l) => reporter.log(s, l),
       }),
       {
         timeoutMs: parseDuration(config.stageTimeout),
         parseTimeout: parseDuration,
         signal: request.signal,
         earlier,
-        onEvent: (event) => print(renderEvent(event)),
+        onEvent: (event) => reporter.onEvent(event),
         record: (event, startedAt, output) =>
           event.kind === 'started'
             ? Promise.resolve()
@@ -100,10 +106,13 @@ async function runLocked(request: RunRequest): Promise<RunSummary> {
                 .then(() => {}),
       },
     ),
-  ).catch(async (error: unknown) => {
-    await writeStoppedRunOutputs(outDir, manifest.get(), error); // out/ is written on every failure
-    throw error;
-  });
+  )
+    .catch(async (error: unknown) => {
+      await writeStoppedRunOutputs(outDir, manifest.get(), error); // out/ is written on every failure
+      throw error;
+    })
+    .finally(() => reporter.close());
+  reporter.annotate(await runAnnotations(summary, resolve(outDir, 'reports'), runStartedAt));
   const phases = new Map(pipeline.graph.stages.map((s) => [s.name, s.phase]));
   await writeRunSummary(
     resolve(outDir, 'summary.md'),

@@ -2,20 +2,25 @@ import type { RunSummary, StageEvent } from './types.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-/** One terminal line per event: one formatter per kind. */
-export function renderEvent(event: StageEvent): string {
-  switch (event.kind) {
-    case 'started':
-      return `▶ ${event.stage}`;
-    case 'passed':
-      return `✔ ${event.stage} passed in ${seconds(event.durationMs)}${event.message ? ` — ${event.message}` : ''}`;
-    case 'failed':
-      return `✖ ${event.stage} failed after ${seconds(event.durationMs)}${event.always ? ' (always stage: reported, the exit code stays)' : ''}: ${event.message}${event.hint ? `\n  fix: ${event.hint}` : ''}`;
-    case 'blocked':
-      return `⛔ ${event.stage} blocked by policy: ${event.message}${event.hint ? `\n  fix: ${event.hint}` : ''}`;
-    case 'skipped':
-      return `○ ${event.stage} skipped: ${event.reason}`;
-  }
+/** One formatter per event kind (typed with `Extract<>`); a CI adapter can replace some. */
+export type EventFormatters = {
+  [K in StageEvent['kind']]: (event: Extract<StageEvent, { kind: K }>) => string;
+};
+
+/** The terminal formatters. */
+export const EVENT_FORMATTERS: EventFormatters = {
+  started: (e) => `▶ ${e.stage}`,
+  passed: (e) => `✔ ${e.stage} passed in ${seconds(e.durationMs)}${e.message ? ` — ${e.message}` : ''}`,
+  failed: (e) =>
+    `✖ ${e.stage} failed after ${seconds(e.durationMs)}${e.always ? ' (always stage: reported, the exit code stays)' : ''}: ${e.message}${e.hint ? `\n  fix: ${e.hint}` : ''}`,
+  blocked: (e) => `⛔ ${e.stage} blocked by policy: ${e.message}${e.hint ? `\n  fix: ${e.hint}` : ''}`,
+  skipped: (e) => `○ ${e.stage} skipped: ${e.reason}`,
+};
+
+/** One terminal line per event, through the formatter of its kind (`overrides` first). */
+export function renderEvent(event: StageEvent, overrides: Partial<EventFormatters> = {}): string {
+  const format = (overrides[event.kind] ?? EVENT_FORMATTERS[event.kind]) as (e: StageEvent) => string;
+  return format(event);
 }
 
 /** The final lines of a run: a row per stage and the verdict with its exit code. */

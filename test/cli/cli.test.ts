@@ -131,3 +131,15 @@ describe('selection flags', () => {
     expect(result.stderr).not.toMatch(/engine/i);
   });
 });
+
+describe('gantry <command> --help', () => {
+  it('prints one usage line per command, never "usage: Usage:"', async () => {
+    const { COMMANDS } = await import('../../src/cli/cli.ts');
+    for (const command of COMMANDS) {
+      const { stdout, code } = await runCli([command.name, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^usage: gantry ${command.name}\\b`, 'm'));
+      expect(stdout).not.toMatch(/usage:\s*usage:/i);
+    }
+  });
+});

@@ -95,6 +95,8 @@ beforeAll(async () => {
     },
   );
   await writeFile(join(project, 'app', 'package.json'), '{"name":"app","scripts":{"test":"true"}}');
+  // validate checks the conventions the build relies on: a component has a Dockerfile.
+  await writeFile(join(project, 'app', 'Dockerfile'), 'FROM node:22-alpine\n');
   await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], {
     cwd: project,
     maxBuffer: 64 << 20,

@@ -40,6 +40,19 @@ describe('ciVariables', () => {
     await expect(readFile(file, 'utf8')).rejects.toThrow();
   });
 
+  it('names the URL of the environment deployed last, for the CI deployment (GitLab environment:url)', () => {
+    const m = newManifest({ name: 'gitlab' });
+    const at = new Date().toISOString();
+    m.deployments.push(
+      { environment: 'staging', digests: {}, result: 'deployed', at, url: 'https://staging.example.com' },
+      { environment: 'production', digests: {}, result: 'rolled-back', at, url: 'https://example.com' },
+    );
+    expect(parseDotenv(ciVariables(m))).toMatchObject({
+      GANTRY_ENVIRONMENT: 'staging',
+      GANTRY_ENVIRONMENT_URL: 'https://staging.example.com',
+    });
+  });
+
   it('writes the dotenv file GitLab reads as artifacts:reports:dotenv', async () => {
     const m = newManifest({ name: 'local' });
     const file = join(await mkdtemp(join(tmpdir(), 'gantry-env-')), 'out', 'gantry.env');

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, InputError } from '../../core/errors.ts';
+import { docReference } from '../../core/package-files.ts';
 import { type CiFileResult, checkCiFiles, GENERATORS, writeCiFiles } from '../ci/files.ts';
 import { type CiShape, ciShape } from '../ci/shape.ts';
 import {
@@ -81,7 +82,9 @@ export async function runCi(
   const results = await writeCiFiles(files, dir, { force: action === 'generate' || request.force });
   stdout(`${results.map(renderResult).join('\n')}\n`);
   if (action === 'init')
-    stdout(`Next: docs/ci.md lists the secrets, environments and runner settings ${platform} needs.\n`);
+    stdout(
+      `Next: ${docReference(dir, 'docs/ci.md')} lists the secrets, environments and runner settings ${platform} needs.\n`,
+    );
   return ExitCode.ok;
 }
 

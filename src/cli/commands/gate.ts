@@ -12,7 +12,7 @@ import { readScanReport } from '../../core/security/report-file.ts';
 import { findRepositorySuppressions } from '../../core/security/suppressions.ts';
 import type { Command, CommandContext } from './command.ts';
 
-const usage = `Usage: gantry gate --trivy FILE [--trivy FILE…] [--semgrep FILE…] [--policy FILE]
+const usage = `gantry gate --trivy FILE [--trivy FILE…] [--semgrep FILE…] [--policy FILE]
 
 Evaluates saved scanner reports against a security policy and exits 3 when blocked.
 

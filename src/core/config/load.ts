@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.ts';
+import { docReference } from '../package-files.ts';
 import { parseYamlWith } from '../yaml/validate.ts';
 import { assertPathsInside } from './containment.ts';
 import { assertNoUrlCredentials } from './credentials.ts';
@@ -9,10 +11,9 @@ import { GantryConfig, migrateConfig } from './schema.ts';
 /** Default location of the config, relative to the repository root. */
 export const DEFAULT_CONFIG_FILE = 'gantry.yaml';
 
-const reference = 'The format is in gantry.schema.json (`gantry schema`); the README has an example.';
-
 /** Parses and validates gantry.yaml text. Throws an {@link InputError} (exit 2) naming file:line:column. */
 export function parseConfig(text: string, file = DEFAULT_CONFIG_FILE): GantryConfig {
+  const reference = `Every field, with examples: ${docReference(dirname(file), 'docs/configuration.md')} (JSON Schema: \`gantry schema\`).`;
   const config = parseYamlWith(z.preprocess(migrateConfig, GantryConfig), text, file, {
     what: 'gantry config',
     reference,
@@ -36,7 +37,7 @@ export async function loadConfig(file: string, repoRoot = process.cwd()): Promis
     if (code === 'ENOENT') {
       throw new InputError('CONFIG_MISSING', `config file not found: ${file}`, {
         cause,
-        hint: 'create gantry.yaml at the repository root (see README, "Configuration"), or pass --config <file>',
+        hint: `run \`gantry init\` to write one for this repository (every field: ${docReference(dirname(file), 'docs/configuration.md')}), or pass --config <file>`,
       });
     }
     throw new InputError('CONFIG_UNREADABLE', `cannot read config file ${file}: ${code ?? String(cause)}`, {

@@ -28,7 +28,10 @@ export const CustomToolchain = z.strictObject({
 
 /** One deployable unit of the repository: a service with its toolchain, tests and image. */
 export const Component = z.strictObject({
-  name,
+  name: name.meta({
+    description:
+      'component name; also the name of its Kubernetes Deployment and of the kustomize image the deploy pins',
+  }),
   path: z
     .string()
     .min(1)
@@ -57,9 +60,15 @@ export const Registry = z.strictObject({
 
 /** A smoke check run against the deployed service. */
 export const SmokeCheck = z.strictObject({
-  path: z.string().startsWith('/').default('/healthz'),
-  status: z.number().int().min(100).max(599).default(200),
-  port: z.number().int().min(1).max(65535).default(8080),
+  path: z.string().startsWith('/').default('/healthz').meta({ description: 'HTTP path requested' }),
+  status: z.number().int().min(100).max(599).default(200).meta({ description: 'expected HTTP status' }),
+  port: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .default(8080)
+    .meta({ description: 'container port of the Deployment, reached through kubectl port-forward' }),
 });
 
 /** Helm settings of an environment whose driver is `helm`. */
@@ -137,15 +146,18 @@ export const Environment = z.strictObject({
     .optional()
     .meta({ description: 'kustomize directory, relative to the component path' }),
   kubeconfig: SecretRef.optional().meta({ description: 'kubeconfig as a secret; absent: embedded k3s' }),
-  url: z.url().optional(),
-  smoke: SmokeCheck.default({ path: '/healthz', status: 200, port: 8080 }),
+  url: z.url().optional().meta({ description: 'public URL, shown on the CI deployment and in the summary' }),
+  smoke: SmokeCheck.default({ path: '/healthz', status: 200, port: 8080 }).meta({
+    description: 'checked after each rollout (kubernetes and helm); a failure rolls back',
+  }),
   approval: z.boolean().optional().meta({
     description: 'require an approval (stage approve-<name>) before deploying; default true for production',
   }),
   rolloutTimeout: z
     .string()
     .regex(/^\d+(s|m)$/)
-    .default('120s'),
+    .default('120s')
+    .meta({ description: 'how long kubectl rollout status waits for deployment/<component>' }),
   helm: HelmSettings.optional().meta({ description: 'required when driver is helm' }),
   gitops: GitOpsSettings.optional().meta({ description: 'required when driver is gitops' }),
 });

@@ -117,7 +117,7 @@ export async function loadPolicy(file: string): Promise<Policy> {
     text = await readFile(file, 'utf8');
   } catch (cause) {
     throw new InputError('POLICY_MISSING', `policy file ${file} cannot be read`, {
-      hint: 'Pass --policy with an existing file, e.g. policies/default.yaml.',
+      hint: 'Set `policy` in gantry.yaml to an existing file (default: policies/default.yaml, shipped with gantry); `gantry gate` takes it as --policy FILE.',
       cause,
     });
   }
