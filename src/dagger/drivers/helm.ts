@@ -1,5 +1,6 @@
 import { dag, ReturnType } from '@dagger.io/dagger';
 import { InputError, StageError } from '../../core/errors.ts';
+import { parseImageRef } from '../../core/image-ref.ts';
 import { IMAGES } from '../../core/images.ts';
 import { smokeCheck, withCluster } from './kubectl.ts';
 import type { DeployDriver, DeployImage, DeployOutcome, DeployRequest } from './types.ts';
@@ -28,9 +29,9 @@ export function helmUpgradeArgs(request: DeployRequest, image: DeployImage, rele
     settings.rolloutTimeout,
     ...helm.values.flatMap((file) => ['--values', `${WORK}/${file}`]),
     '--set',
-    `image.repository=${image.repository}`,
+    `image.repository=${parseImageRef(image.ref).repository}`,
     '--set',
-    `image.digest=${image.digest}`,
+    `image.digest=${parseImageRef(image.ref).digest}`,
   ];
 }
 

@@ -5,6 +5,7 @@ import {
   setKustomizationNamespace,
 } from '../../core/deploy/gitops-edit.ts';
 import { InputError, StageError } from '../../core/errors.ts';
+import { parseImageRef } from '../../core/image-ref.ts';
 import { kubectl, smokeCheck } from './kubectl.ts';
 import type { Cluster, DeployDriver, DeployImage, DeployOutcome, DeployRequest } from './types.ts';
 
@@ -63,7 +64,11 @@ async function deployOne(
   const kustomization = await readKustomization(source, dir);
   const namespace = settings.namespace ?? kustomizationNamespace(kustomization.text) ?? request.namespace;
   const pinned = setKustomizationNamespace(
-    pinKustomizationImage(kustomization.text, { name: component.name, ...image }, kustomization.file),
+    pinKustomizationImage(
+      kustomization.text,
+      { name: component.name, ...pinOf(image.ref) },
+      kustomization.file,
+    ),
     namespace,
     kustomization.file,
   );
@@ -101,4 +106,10 @@ async function deployOne(
 
 async function undo(ctr: Container, deployment: string, namespace: string): Promise<void> {
   await ctr.withExec(['kubectl', 'rollout', 'undo', deployment, '-n', namespace]).sync();
+}
+
+/** Repository and digest of the verified reference, the only source of what is pinned. */
+function pinOf(ref: string): { repository: string; digest: string } {
+  const { repository, digest } = parseImageRef(ref);
+  return { repository, digest };
 }
