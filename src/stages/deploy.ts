@@ -1,18 +1,20 @@
 import { join } from 'node:path';
 import { dag, ExecError } from '@dagger.io/dagger';
-import { digestsOf, requireApproval, verifiedHash } from '../core/approval/binding.ts';
+import { digestsOf, verifiedHash } from '../core/approval/binding.ts';
 import { type Environment, type GantryConfig, requiresApproval } from '../core/config/schema.ts';
 import { checkDeployPolicy, deployImages } from '../core/deploy/policy.ts';
 import { ApprovalError, GantryError, StageError } from '../core/errors.ts';
 import type { RunManifest } from '../core/manifest/schema.ts';
-import { detectPlatform } from '../core/platform.ts';
 import { deployDriver } from '../dagger/drivers/index.ts';
 import type { Cluster, DeployDriver, DeployImage, DeployOutcome } from '../dagger/drivers/types.ts';
 import { embeddedCluster, type K3sOptions } from '../dagger/services/k3s.ts';
 import { EMBEDDED_ADDRESS, type RegistryTarget, registryTarget } from '../dagger/services/registry.ts';
 import { checkout } from '../dagger/source.ts';
 import type { StageContext, StageFn } from '../runtime/types.ts';
+import { requireSignedApproval } from './approval-gate.ts';
+import { onCI } from './approve.ts';
 import { type VerifyOptions, verify } from './sign.ts';
+import { requireReleaseSource } from './source-guard.ts';
 
 /** Options of {@link deployStage}; every field exists so tests and library users can swap a part. */
 export interface DeployStageOptions {
@@ -50,7 +52,8 @@ export function deployStage(environment: string, options: DeployStageOptions = {
     const manifest = ctx.manifest.get();
     const hash = verifiedHash(manifest);
     const images = deployImages(ctx.config, manifest);
-    const warning = checkApproval(ctx, environment, settings, manifest);
+    await requireReleaseSource(ctx, `deploy-${environment}`, 'approval');
+    const warning = await checkApproval(ctx, environment, settings, images);
     checkDeployPolicy(images, manifest, allowedRegistries(ctx.config));
     const registry = registryTarget(ctx.config, manifest.runId);
     await verifyAll(ctx, images, manifest, registry, verifyImage, requiresApproval(settings));
@@ -118,15 +121,20 @@ export function deployStage(environment: string, options: DeployStageOptions = {
   };
 }
 
-function checkApproval(
+async function checkApproval(
   ctx: StageContext,
   environment: string,
   settings: Environment,
-  manifest: RunManifest,
-): string {
+  images: DeployImage[],
+): Promise<string> {
   if (requiresApproval(settings)) {
-    const approval = requireApproval(manifest, detectPlatform(ctx.env).name, environment);
-    ctx.log(`approved by ${approval.by} on ${approval.platform} at ${approval.at}`);
+    // The signed approval in the registry is the proof; the manifest's approval records are notes.
+    const [approval] = await requireSignedApproval(ctx, environment, images, { ci: onCI(ctx.env) });
+    if (approval) {
+      ctx.log(
+        `signed approval verified: by ${approval.approver} on ${approval.platform} (run ${approval.runId}) at ${approval.approvedAt}`,
+      );
+    }
     return '';
   }
   if (environment !== 'production') return '';
