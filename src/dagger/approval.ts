@@ -90,27 +90,38 @@ export interface ApprovalKeyOptions {
 }
 
 /**
- * The signer of approvals. Key mode: the approval key, refused (exit 2) when its public key is the release
- * signer's. Keyless: the approve workflow's OIDC token. Generated: a key pair made now, refused on CI (exit 4).
+ * Refuses an approval signer that must not be used, before anyone is asked to approve: a generated key on CI
+ * (exit 4), an approval key whose public key is the release signer's (exit 2), an unreadable public key.
+ */
+export async function checkApprovalSigner(signing: Signing, options: ApprovalKeyOptions): Promise<void> {
+  const approval = approvalSigning(signing);
+  if (approval.mode === 'generated' && options.onCI) refuseGeneratedOnCi('approvals would be signed');
+  if (approval.mode !== 'key') return;
+  const pem = await readPem(options.repoRoot, approval.publicKey, 'signing.approval.publicKey');
+  const release = await signingPublicKey(signing, options.repoRoot, options.manifest);
+  if (release !== undefined && normalise(release) === normalise(pem)) {
+    throw new InputError(
+      'APPROVAL_KEY_IS_SIGNING_KEY',
+      `signing.approval.publicKey (${approval.publicKey}) is the release signing key: an approval must be signed by a key the release job does not hold`,
+      {
+        hint: 'make a separate key pair for approvals (cosign generate-key-pair) and give its private key only to the approve job',
+      },
+    );
+  }
+}
+
+/**
+ * The signer of approvals (after {@link checkApprovalSigner}): the approval key, the approve workflow's
+ * OIDC token (keyless), or a key pair generated now (generated).
  */
 export async function resolveApprovalSigner(
   signing: Signing,
   options: ApprovalKeyOptions,
 ): Promise<ApprovalSigner> {
+  await checkApprovalSigner(signing, options);
   const approval = approvalSigning(signing);
   switch (approval.mode) {
-    case 'key': {
-      const pem = await readPem(options.repoRoot, approval.publicKey, 'signing.approval.publicKey');
-      const release = await signingPublicKey(signing, options.repoRoot, options.manifest);
-      if (release !== undefined && normalise(release) === normalise(pem)) {
-        throw new InputError(
-          'APPROVAL_KEY_IS_SIGNING_KEY',
-          `signing.approval.publicKey (${approval.publicKey}) is the release signing key: an approval must be signed by a key the release job does not hold`,
-          {
-            hint: 'make a separate key pair for approvals (cosign generate-key-pair) and give its private key only to the approve job',
-          },
-        );
-      }
+    case 'key':
       return {
         signer: {
           mode: 'key',
@@ -120,14 +131,12 @@ export async function resolveApprovalSigner(
         },
         name: `key:${approval.publicKey}`,
       };
-    }
     case 'keyless':
       return {
         signer: { mode: 'keyless', idToken: await identityToken(options.env, options.fetch) },
         name: approval.identity,
       };
     case 'generated': {
-      if (options.onCI) refuseGeneratedOnCi('approvals would be signed');
       const pair = await generateKeyPair(options.cosign);
       return {
         signer: { mode: 'key', key: pair.privateKey, password: pair.password, tlog: false },

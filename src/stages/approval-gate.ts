@@ -12,6 +12,7 @@ import { detectPlatform, type PlatformName } from '../core/platform.ts';
 import {
   approvalVerifier,
   attestApproval,
+  checkApprovalSigner,
   resolveApprovalSigner,
   verifyApproval,
 } from '../dagger/approval.ts';
@@ -46,13 +47,14 @@ export async function signApproval(
   const { provider = approvalProvider, now = () => new Date(), fetch: fetcher } = options;
   const manifest = ctx.manifest.get();
   const platform = detectPlatform(ctx.env);
-  const signer = await resolveApprovalSigner(ctx.config.signing, {
+  const keys = {
     env: ctx.env,
     repoRoot: ctx.repoRoot,
     manifest,
     onCI: options.ci,
     ...(fetcher ? { fetch: fetcher } : {}),
-  });
+  };
+  await checkApprovalSigner(ctx.config.signing, keys);
   const record = await provider(platform.name).approve({
     hash,
     manifest,
@@ -86,6 +88,7 @@ export async function signApproval(
     approvedAt: record.at,
     selfApproved: record.selfApproved,
   };
+  const signer = await resolveApprovalSigner(ctx.config.signing, keys);
   const attested = await attestApproval(predicate, signer.signer, {
     registry: registryTarget(ctx.config, manifest.runId),
   });
