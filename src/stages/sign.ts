@@ -29,6 +29,7 @@ import {
 } from '../dagger/tools/cosign.ts';
 import type { StageContext, StageFn } from '../runtime/types.ts';
 import { imageProvenance } from './sign-provenance.ts';
+import { requireReleaseSource } from './source-guard.ts';
 
 export { checkVerifyOutput, type VerifiedImage, type VerifyOptions, verify } from '../dagger/verify.ts';
 
@@ -106,6 +107,7 @@ export function signatureTag(ref: string): string {
 
 /** The sign stage (see the module comment). */
 export const signStage: StageFn = async (ctx) => {
+  await requireReleaseSource(ctx, 'sign', 'release');
   const m = ctx.manifest.get();
   const images = ctx.config.components.flatMap((c) => {
     const image = m.components[c.name]?.image;
