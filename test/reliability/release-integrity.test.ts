@@ -229,7 +229,9 @@ describe('later phases act on the approved commit only', () => {
       }
       const { result, engine } = await gantry(ws, registry, ['--phase', 'promote'], {}, dir);
       expect(result.code, `${change}: ${result.stderr}`).toBe(4);
-      expect(result.stderr).toMatch(change === 'commit' ? /HEAD is [a-f0-9]{12}, but this run verified/ : /tracked files differ/);
+      expect(result.stderr).toMatch(
+        change === 'commit' ? /HEAD is [a-f0-9]{12}, but this run verified/ : /tracked files differ/,
+      );
       expect(applied(engine)).toEqual([]);
     }
   }, 180_000);
