@@ -3,6 +3,7 @@ import { ExitCode, exitCodeOf, formatError, InputError } from '../core/errors.ts
 import { packageFile } from '../core/package-files.ts';
 import { ciCommand } from './commands/ci.ts';
 import type { Command, CommandContext } from './commands/command.ts';
+import { deployCommand } from './commands/deploy.ts';
 import { gateCommand } from './commands/gate.ts';
 import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
@@ -12,6 +13,7 @@ import { validateCommand } from './commands/validate.ts';
 /** Every sub-command of `gantry`. */
 export const COMMANDS: readonly Command[] = [
   runCommand,
+  deployCommand,
   planCommand,
   validateCommand,
   gateCommand,

@@ -26,6 +26,12 @@ export interface DeployStageOptions {
   embedded?: (runId: string, options: K3sOptions) => Promise<Cluster>;
   /** The clock. @default () => new Date() */
   now?: () => Date;
+  /**
+   * A redeploy of an earlier release (`gantry deploy <env> --release`): the digests need a signed approval
+   * for this environment from any earlier run (whatever the environment's approval setting), and the work
+   * tree is not compared with the manifest's commit. @default false
+   */
+  release?: boolean;
 }
 
 /** Registries images may be deployed from: the configured one, or the embedded one. */
@@ -45,6 +51,7 @@ export function deployStage(environment: string, options: DeployStageOptions = {
     driver = deployDriver,
     embedded = embeddedCluster,
     now = () => new Date(),
+    release = false,
   } = options;
   return async (ctx) => {
     const settings = ctx.config.environments.find((e) => e.name === environment);
@@ -52,8 +59,14 @@ export function deployStage(environment: string, options: DeployStageOptions = {
     const manifest = ctx.manifest.get();
     const hash = verifiedHash(manifest);
     const images = deployImages(ctx.config, manifest);
-    await requireReleaseSource(ctx, `deploy-${environment}`, 'approval');
-    const warning = await checkApproval(ctx, environment, settings, images);
+    if (!release) await requireReleaseSource(ctx, `deploy-${environment}`, 'approval');
+    const warning = await checkApproval(
+      ctx,
+      environment,
+      release ? { ...settings, approval: true } : settings,
+      images,
+      release,
+    );
     checkDeployPolicy(images, manifest, allowedRegistries(ctx.config));
     const registry = registryTarget(ctx.config, manifest.runId);
     await verifyAll(ctx, images, manifest, registry, verifyImage, requiresApproval(settings));
@@ -126,10 +139,11 @@ async function checkApproval(
   environment: string,
   settings: Environment,
   images: DeployImage[],
+  release: boolean,
 ): Promise<string> {
   if (requiresApproval(settings)) {
     // The signed approval in the registry is the proof; the manifest's approval records are notes.
-    const [approval] = await requireSignedApproval(ctx, environment, images, { ci: onCI(ctx.env) });
+    const [approval] = await requireSignedApproval(ctx, environment, images, { ci: onCI(ctx.env), release });
     if (approval) {
       ctx.log(
         `signed approval verified: by ${approval.approver} on ${approval.platform} (run ${approval.runId}) at ${approval.approvedAt}`,
