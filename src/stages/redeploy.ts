@@ -10,8 +10,9 @@ import { parseImageRef } from '../core/image-ref.ts';
 import { newManifest, readManifest } from '../core/manifest/store.ts';
 import { detectPlatform } from '../core/platform.ts';
 import { withEngine } from '../dagger/engine.ts';
+import { baseContext } from '../runtime/context.ts';
 import { manifestHandle } from '../runtime/manifest-handle.ts';
-import { deployStage, type EnvironmentName } from './deploy.ts';
+import { deployStage } from './deploy.ts';
 import { signatureTag } from './sign.ts';
 
 /** Inputs of {@link redeploy}. */
@@ -37,10 +38,10 @@ export interface RedeployRequest {
  */
 export async function redeploy(request: RedeployRequest): Promise<boolean> {
   const config = await loadConfig(request.configFile);
-  const environment = request.environment as EnvironmentName;
-  if (!config.environments[environment]) {
-    throw new InputError('UNKNOWN_ENVIRONMENT', `gantry.yaml has no environment ${request.environment}`, {
-      hint: `use one of: ${Object.keys(config.environments).join(', ')}`,
+  const { environment } = request;
+  if (!config.environments.some((e) => e.name === environment)) {
+    throw new InputError('UNKNOWN_ENVIRONMENT', `gantry.yaml has no environment ${environment}`, {
+      hint: `use one of: ${config.environments.map((e) => e.name).join(', ')}`,
     });
   }
   const earlier = await readManifest(request.manifestFile);
@@ -65,15 +66,22 @@ export async function redeploy(request: RedeployRequest): Promise<boolean> {
   );
   return withEngine(request.env, request.print, async () => {
     try {
-      const result = await deployStage(environment, { release: true })({
+      const stage = `deploy-${environment}`;
+      const base = baseContext({
         config,
         repoRoot: request.cwd,
         outDir: request.outFile.replace(/[/\\][^/\\]*$/, ''),
         manifest: handle,
         env: request.env,
         options: { isTTY: request.isTTY },
+        log: (name, line) => request.print(`  [${name}] ${line}`),
+      });
+      const result = await deployStage(environment, { release: true })({
+        ...base,
+        stage,
         signal: request.signal ?? new AbortController().signal,
-        log: (line) => request.print(`  [deploy-${request.environment}] ${line}`),
+        log: (line) => request.print(`  [${stage}] ${line}`),
+        outcome: undefined,
       });
       request.print(`✔ redeployed: ${result?.message ?? ''}`);
       return true;

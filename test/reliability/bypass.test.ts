@@ -89,7 +89,12 @@ describe('gate bypass attempts', () => {
 
   it('an approval given for another hash → exit 4, and no approval recorded', async () => {
     const w = await released('deploy-staging');
-    const { check } = await attempt(w, ['--only', 'approve-production', '--approve', `sha256:${'0'.repeat(64)}`]);
+    const { check } = await attempt(w, [
+      '--only',
+      'approve-production',
+      '--approve',
+      `sha256:${'0'.repeat(64)}`,
+    ]);
     expect(check(4)).toBeUndefined();
     expect((await w.readManifest()).approvals).toEqual([]);
   }, 60_000);
