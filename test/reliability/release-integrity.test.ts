@@ -82,7 +82,7 @@ async function released(
 describe('deploy exactly the verified ref', () => {
   it('repository/digest swapped behind an unchanged ref: the manifest is refused, nothing deployed', async () => {
     const registry = new AttestationRegistry();
-    const ws = await released('approve', BASE_CONFIG, registry);
+    const ws = await released('approve-production', BASE_CONFIG, registry);
     await ws.editManifest((m) => {
       const image = m.components['hello-api']?.image;
       if (!image) throw new Error('no image');
@@ -206,7 +206,7 @@ describe('later phases act on the approved commit only', () => {
     for (const change of ['commit', 'dirty'] as const) {
       const dir = await clone();
       const registry = new AttestationRegistry();
-      const ws = await released('approve', BASE_CONFIG, registry, dir);
+      const ws = await released('approve-production', BASE_CONFIG, registry, dir);
       if (change === 'commit') {
         await git('git', [
           '-C',
