@@ -107,7 +107,6 @@ export function signatureTag(ref: string): string {
 
 /** The sign stage (see the module comment). */
 export const signStage: StageFn = async (ctx) => {
-  await requireReleaseSource(ctx, 'sign', 'release');
   const m = ctx.manifest.get();
   const images = ctx.config.components.flatMap((c) => {
     const image = m.components[c.name]?.image;
@@ -118,6 +117,7 @@ export const signStage: StageFn = async (ctx) => {
       hint: 'run the build stage first (gantry run --from build)',
     });
   }
+  await requireReleaseSource(ctx, 'sign', 'release');
   const target = registryTarget(ctx.config, m.runId);
   const options: CosignOptions = {
     registry: await registryAccess(target, COSIGN_UID),
