@@ -3,6 +3,7 @@ import { ExitCode, exitCodeOf, formatError, InputError } from '../core/errors.ts
 import { packageFile } from '../core/package-files.ts';
 import { ciCommand } from './commands/ci.ts';
 import type { Command, CommandContext } from './commands/command.ts';
+import { deployCommand } from './commands/deploy.ts';
 import { gateCommand } from './commands/gate.ts';
 import { initCommand } from './commands/init.ts';
 import { planCommand } from './commands/plan.ts';
@@ -13,6 +14,7 @@ import { validateCommand } from './commands/validate.ts';
 /** Every sub-command of `gantry`. */
 export const COMMANDS: readonly Command[] = [
   runCommand,
+  deployCommand,
   planCommand,
   validateCommand,
   gateCommand,

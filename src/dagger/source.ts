@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { type Directory, dag } from '@dagger.io/dagger';
 import { StageError } from '../core/errors.ts';
@@ -37,6 +38,32 @@ export interface SourceInfo {
   commit: string;
   ref: string;
   dirty: boolean;
+  /** SHA-256 of the tracked changes against the commit (`git diff HEAD --binary`); later phases compare it. */
+  trackedChanges: string;
+}
+
+/** The commit and tracked changes of the work tree now, as later phases compare them with the manifest. */
+export type LiveSource = Pick<SourceInfo, 'commit' | 'trackedChanges'>;
+
+const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+/**
+ * HEAD and the hash of the tracked changes of the work tree at `path`, read with git on the host.
+ * @throws StageError when `path` is not a git work tree.
+ */
+export async function liveSource(path: string): Promise<LiveSource> {
+  const git = async (...args: string[]) =>
+    (await run('git', ['-C', path, ...args], { maxBuffer: 256 * 1024 * 1024 })).stdout;
+  try {
+    const commit = (await git('rev-parse', 'HEAD')).trim();
+    const diff = await git('diff', 'HEAD', '--binary', '--no-ext-diff', '--no-textconv');
+    return { commit, trackedChanges: sha256(diff) };
+  } catch (cause) {
+    throw new StageError('CHECKOUT_NOT_GIT', `${path} is not a git work tree with at least one commit`, {
+      cause,
+      hint: 'run gantry from the root of a git repository that has a commit (git init && git commit)',
+    });
+  }
 }
 
 /** Reads the commit SHA, branch and dirty flag of the work tree at `path` with git on the host. */
@@ -49,12 +76,13 @@ export async function sourceInfo(
     const commit = await git('rev-parse', 'HEAD');
     const branch = await git('rev-parse', '--abbrev-ref', 'HEAD');
     const status = await git('status', '--porcelain', '--untracked-files=normal');
+    const { trackedChanges } = await liveSource(path);
     // CI checkouts are often detached: the platform's own variable names the ref.
     const ref =
       branch !== 'HEAD'
         ? branch
         : (env.GITHUB_REF_NAME ?? env.CI_COMMIT_REF_NAME ?? env.BRANCH_NAME ?? 'HEAD');
-    return { commit, ref, dirty: status.length > 0 };
+    return { commit, ref, dirty: status.length > 0, trackedChanges };
   } catch (cause) {
     throw new StageError('CHECKOUT_NOT_GIT', `${path} is not a git work tree with at least one commit`, {
       cause,

@@ -5,6 +5,8 @@ import { deployImages } from '../core/deploy/policy.ts';
 import { ApprovalError } from '../core/errors.ts';
 import { detectPlatform, isCI, type PlatformName } from '../core/platform.ts';
 import type { StageFn } from '../runtime/types.ts';
+import { signApproval } from './approval-gate.ts';
+import { requireReleaseSource } from './source-guard.ts';
 
 /** Options of {@link createApproveStage}. */
 export interface ApproveStageOptions {
@@ -33,7 +35,8 @@ export function createApproveStage(
   return async (ctx) => {
     const manifest = ctx.manifest.get();
     const hash = verifiedHash(manifest);
-    deployImages(ctx.config, manifest);
+    const images = deployImages(ctx.config, manifest);
+    await requireReleaseSource(ctx, `approve-${environment}`, 'approval');
     const platform = detectPlatform(ctx.env).name;
     if (ctx.options.yes && onCI(ctx.env)) {
       throw new ApprovalError('YES_ON_CI', '--yes (self-approval) is refused on CI', {
@@ -49,20 +52,9 @@ export function createApproveStage(
         },
       );
     }
-    const record = await provider(platform).approve({
-      hash,
-      manifest,
-      env: ctx.env,
-      options: ctx.options,
-      show: ctx.log,
-      signal: ctx.signal,
-      now,
-    });
-    await ctx.manifest.update((m) => {
-      m.approvals.push({ ...record, environment });
-    });
+    const record = await signApproval(ctx, environment, hash, images, { ci: onCI(ctx.env), provider, now });
     return {
-      message: `${hash.slice(0, 19)}… approved by ${record.by} on ${record.platform}${record.selfApproved ? ' (self-approved, --yes)' : ''}`,
+      message: `${hash.slice(0, 19)}… approved by ${record.by} on ${record.platform}${record.selfApproved ? ' (self-approved, --yes)' : ''}; signed approval attached to ${record.attested?.length ?? 0} digest(s)`,
     };
   };
 }

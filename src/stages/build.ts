@@ -30,6 +30,7 @@ import { readScannerRun } from '../dagger/tools/scanner-run.ts';
 import { TRIVY_OUT, type TrivyOptions, trivyDb, trivyImage, trivySbom } from '../dagger/tools/trivy.ts';
 import type { StageContext, StageFn } from '../runtime/types.ts';
 import { type BuildOutput, CONTRACTS } from './contracts.ts';
+import { requireReleaseSource } from './source-guard.ts';
 
 type BuildOutputType = z.infer<typeof BuildOutput>;
 type ScanRecordType = NonNullable<BuildOutputType['imageScan']>;
@@ -164,6 +165,8 @@ export async function publishImages(
   ctx: StageContext,
   builds: readonly BuiltImage[],
 ): Promise<{ message: string; output: BuildOutputType }> {
+  // Later phases build the commit this run verified, and nothing else (exit 2).
+  await requireReleaseSource(ctx, 'build', 'release');
   const start = new Date();
   const policy = await loadPolicy(resolvePolicyFile(ctx.repoRoot, ctx.config.policy));
   const { runId } = ctx.manifest.get();

@@ -15,6 +15,8 @@ export const CheckoutOutput = z.strictObject({
   commit: z.string().regex(/^[a-f0-9]{40}$/),
   ref: z.string(),
   dirty: z.boolean(),
+  /** SHA-256 of the tracked changes against the commit; later phases compare the work tree with it. */
+  trackedChanges: z.string().optional(),
 });
 
 /** deps — reads: each component's lockfile. Outputs: per component, the toolchain image and the lockfile hash. */

@@ -1,18 +1,20 @@
 import { join } from 'node:path';
 import { dag, ExecError } from '@dagger.io/dagger';
-import { digestsOf, requireApproval, verifiedHash } from '../core/approval/binding.ts';
+import { digestsOf, verifiedHash } from '../core/approval/binding.ts';
 import { type Environment, type GantryConfig, requiresApproval } from '../core/config/schema.ts';
 import { checkDeployPolicy, deployImages } from '../core/deploy/policy.ts';
 import { ApprovalError, GantryError, StageError } from '../core/errors.ts';
 import type { RunManifest } from '../core/manifest/schema.ts';
-import { detectPlatform } from '../core/platform.ts';
 import { deployDriver } from '../dagger/drivers/index.ts';
 import type { Cluster, DeployDriver, DeployImage, DeployOutcome } from '../dagger/drivers/types.ts';
 import { embeddedCluster, type K3sOptions } from '../dagger/services/k3s.ts';
 import { EMBEDDED_ADDRESS, type RegistryTarget, registryTarget } from '../dagger/services/registry.ts';
 import { checkout } from '../dagger/source.ts';
 import type { StageContext, StageFn } from '../runtime/types.ts';
+import { requireSignedApproval } from './approval-gate.ts';
+import { onCI } from './approve.ts';
 import { type VerifyOptions, verify } from './sign.ts';
+import { requireReleaseSource } from './source-guard.ts';
 
 /** Options of {@link deployStage}; every field exists so tests and library users can swap a part. */
 export interface DeployStageOptions {
@@ -24,6 +26,12 @@ export interface DeployStageOptions {
   embedded?: (runId: string, options: K3sOptions) => Promise<Cluster>;
   /** The clock. @default () => new Date() */
   now?: () => Date;
+  /**
+   * A redeploy of an earlier release (`gantry deploy <env> --release`): the digests need a signed approval
+   * for this environment from any earlier run (whatever the environment's approval setting), and the work
+   * tree is not compared with the manifest's commit. @default false
+   */
+  release?: boolean;
 }
 
 /** Registries images may be deployed from: the configured one, or the embedded one. */
@@ -43,6 +51,7 @@ export function deployStage(environment: string, options: DeployStageOptions = {
     driver = deployDriver,
     embedded = embeddedCluster,
     now = () => new Date(),
+    release = false,
   } = options;
   return async (ctx) => {
     const settings = ctx.config.environments.find((e) => e.name === environment);
@@ -50,7 +59,14 @@ export function deployStage(environment: string, options: DeployStageOptions = {
     const manifest = ctx.manifest.get();
     const hash = verifiedHash(manifest);
     const images = deployImages(ctx.config, manifest);
-    const warning = checkApproval(ctx, environment, settings, manifest);
+    if (!release) await requireReleaseSource(ctx, `deploy-${environment}`, 'approval');
+    const warning = await checkApproval(
+      ctx,
+      environment,
+      release ? { ...settings, approval: true } : settings,
+      images,
+      release,
+    );
     checkDeployPolicy(images, manifest, allowedRegistries(ctx.config));
     const registry = registryTarget(ctx.config, manifest.runId);
     await verifyAll(ctx, images, manifest, registry, verifyImage, requiresApproval(settings));
@@ -128,15 +144,21 @@ export function deployStage(environment: string, options: DeployStageOptions = {
   };
 }
 
-function checkApproval(
+async function checkApproval(
   ctx: StageContext,
   environment: string,
   settings: Environment,
-  manifest: RunManifest,
-): string {
+  images: DeployImage[],
+  release: boolean,
+): Promise<string> {
   if (requiresApproval(settings)) {
-    const approval = requireApproval(manifest, detectPlatform(ctx.env).name, environment);
-    ctx.log(`approved by ${approval.by} on ${approval.platform} at ${approval.at}`);
+    // The signed approval in the registry is the proof; the manifest's approval records are notes.
+    const [approval] = await requireSignedApproval(ctx, environment, images, { ci: onCI(ctx.env), release });
+    if (approval) {
+      ctx.log(
+        `signed approval verified: by ${approval.approver} on ${approval.platform} (run ${approval.runId}) at ${approval.approvedAt}`,
+      );
+    }
     return '';
   }
   if (environment !== 'production') return '';

@@ -29,6 +29,7 @@ import {
 } from '../dagger/tools/cosign.ts';
 import type { StageContext, StageFn } from '../runtime/types.ts';
 import { imageProvenance } from './sign-provenance.ts';
+import { requireReleaseSource } from './source-guard.ts';
 
 export { checkVerifyOutput, type VerifiedImage, type VerifyOptions, verify } from '../dagger/verify.ts';
 
@@ -118,6 +119,7 @@ export const signStage: StageFn = async (ctx) => {
       hint: 'run the build stage first (gantry run --from build)',
     });
   }
+  await requireReleaseSource(ctx, 'sign', 'release');
   const target = registryTarget(ctx.config, m.runId);
   const options: CosignOptions = {
     registry: await registryAccess(target, COSIGN_UID),

@@ -64,10 +64,10 @@ describe('gantry CLI', () => {
   });
 
   it('rejects an unknown command with exit 2', async () => {
-    const result = await runCli(['deploy']);
+    const result = await runCli(['redeploy']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown command "deploy"');
-    expect(result.stderr).toContain('fix: use one of: run, plan');
+    expect(result.stderr).toContain('unknown command "redeploy"');
+    expect(result.stderr).toContain('fix: use one of: run, deploy, plan');
   });
 
   it('without an engine, run exits 1 saying how to get one, with no stack trace', async () => {

@@ -132,7 +132,7 @@ describe('gate bypass attempts', () => {
 
     const approved = await released('approve-production');
     const production = await attempt(approved, ['--only', 'deploy-production'], {
-      exec: [{ argv: /^cosign verify/, exitCode: 1, stderr: 'Error: no matching signatures' }],
+      exec: [{ argv: /^cosign verify /, exitCode: 1, stderr: 'Error: no matching signatures' }],
     });
     expect(production.check(4)).toBeUndefined();
     expect(production.result.stderr).toMatch(/production refuses/);

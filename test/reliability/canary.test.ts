@@ -62,6 +62,12 @@ const GITHUB_CONFIG = {
     mode: 'keyless',
     identity: 'https://github.com/acme/shop/.github/workflows/ci.yml@refs/heads/main',
     issuer: 'https://token.actions.githubusercontent.com',
+    // Approvals are signed by the dedicated approve workflow's identity (a generated key is refused on CI).
+    approval: {
+      mode: 'keyless',
+      identity: 'https://github.com/acme/shop/.github/workflows/gantry-approve.yml@refs/heads/main',
+      issuer: 'https://token.actions.githubusercontent.com',
+    },
   },
   environments: {
     staging: { ...BASE_CONFIG.environments.staging, kubeconfig: 'env://KUBECONFIG_STAGING' },

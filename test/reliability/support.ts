@@ -40,7 +40,7 @@ export interface Workspace {
   config: string;
   manifest: string;
   /** Runs `gantry run <args>` against `engine` with this workspace's config and manifest. */
-  run(engine: TestEngine, args: string[], env?: Record<string, string>): Promise<CliResult>;
+  run(engine: TestEngine, args: string[], env?: Record<string, string>, cwd?: string): Promise<CliResult>;
   readManifest(): Promise<RunManifest>;
   editManifest(change: (m: RunManifest) => void): Promise<void>;
   cleanup(): Promise<void>;
@@ -57,10 +57,10 @@ export async function workspace(config: object = BASE_CONFIG): Promise<Workspace
     dir,
     config: file,
     manifest,
-    run: (engine, args, env = {}) =>
+    run: (engine, args, env = {}, cwd = ROOT) =>
       engine.run(() =>
         runCli(['run', ...args, '--config', file, '--manifest', manifest], {
-          cwd: ROOT,
+          cwd,
           env: { ...env, ...engine.env },
         }),
       ),

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,12 @@ describe('sourceInfo', () => {
   it('records the commit, branch and dirty flag of a work tree', async () => {
     const { dir, git } = await repo();
     const head = (await git('rev-parse', 'HEAD')).stdout.trim();
-    expect(await sourceInfo(dir)).toEqual({ commit: head, ref: 'main', dirty: false });
+    expect(await sourceInfo(dir)).toEqual({
+      commit: head,
+      ref: 'main',
+      dirty: false,
+      trackedChanges: `sha256:${createHash('sha256').update('').digest('hex')}`,
+    });
     await writeFile(join(dir, 'b.txt'), 'untracked');
     expect((await sourceInfo(dir)).dirty).toBe(true);
   });

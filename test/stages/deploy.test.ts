@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connection } from '@dagger.io/dagger';
 import { afterEach, describe, expect, it } from 'vitest';
+import { APPROVAL_PREDICATE_TYPE, type ApprovalPredicate } from '../../src/core/approval/statement.ts';
 import { ApprovalError, PolicyError, StageError } from '../../src/core/errors.ts';
 import { IMAGES } from '../../src/core/images.ts';
 import type { RunManifest } from '../../src/core/manifest/schema.ts';
@@ -14,8 +15,8 @@ import type { StageContext, StageFn } from '../../src/runtime/types.ts';
 import { createApproveStage } from '../../src/stages/approve.ts';
 import { deployProductionStage, deployStagingStage } from '../../src/stages/deploy.ts';
 import { type ExecRecord, type ExecRule, startTestEngine, type TestEngine } from '../support/engine/index.ts';
-import { fullPipelineScenario, KUBECONFIG, PUBLIC_KEY } from '../support/scenarios.ts';
-import { COMMIT, REPO_ROOT, stageContext, type TempRepo } from './support.ts';
+import { AttestationRegistry, fullPipelineScenario, KUBECONFIG, PUBLIC_KEY } from '../support/scenarios.ts';
+import { COMMIT, liveTree, REPO_ROOT, stageContext, type TempRepo } from './support.ts';
 
 const DIGEST = `sha256:${'e1'.repeat(32)}`;
 const REF = `localhost:5000/hello-api@${DIGEST}`;
@@ -68,9 +69,16 @@ async function context(
 }
 
 /** Runs stages one after another in one session (as `gantry run` does). */
-async function run(stages: StageFn[], ctx: StageContext, exec: ExecRule[] = []) {
+async function run(
+  stages: StageFn[],
+  ctx: StageContext,
+  exec: ExecRule[] = [],
+  attestations = new AttestationRegistry(),
+) {
   // DIGEST is what `released()` records as signed by the release job
-  const engine: TestEngine = await startTestEngine(fullPipelineScenario({ exec, signed: [DIGEST] }));
+  const engine: TestEngine = await startTestEngine(
+    fullPipelineScenario({ exec, attestations, signed: [DIGEST] }),
+  );
   const results: unknown[] = [];
   let error: unknown;
   try {
@@ -178,6 +186,23 @@ describe('deploy-staging (wire)', () => {
   });
 });
 
+/** An approval statement of the manifest's digests, as the approve stage attests it. */
+function statement(m: RunManifest, change: Partial<ApprovalPredicate> = {}) {
+  const predicate: ApprovalPredicate = {
+    environment: 'production',
+    commit: COMMIT,
+    runId: m.runId,
+    manifestRunId: m.runId,
+    approver: 'ada',
+    platform: 'local',
+    images: { 'hello-api': REF },
+    approvedAt: '2025-01-02T05:00:00.000Z',
+    selfApproved: false,
+    ...change,
+  };
+  return { type: APPROVAL_PREDICATE_TYPE, digest: DIGEST, predicate, signer: 'key' as const };
+}
+
 describe('deploy-production (wire)', () => {
   it('refuses without an approval (exit 4), before verifying or deploying', async () => {
     const ctx = await context(released());
@@ -187,53 +212,106 @@ describe('deploy-production (wire)', () => {
     expect(execs).toEqual([]);
   });
 
-  it('refuses an approval for another hash (the manifest changed after approval)', async () => {
-    const approvedOther = released((m) => {
-      m.approvals.push({
-        hash: `sha256:${'0'.repeat(64)}`,
-        by: 'ada',
-        at: new Date().toISOString(),
-        platform: 'local',
-        selfApproved: false,
-      });
+  it('a forged approval (a manifest record with the recomputed hash) is not proof: exit 4, nothing deployed', async () => {
+    const forged = released((m) => {
+      m.approvalPublicKey = PUBLIC_KEY;
     });
-    const ctx = await context(approvedOther);
+    forged.approvals.push({
+      hash: contentHash(forged),
+      by: 'release-manager',
+      at: new Date().toISOString(),
+      platform: 'github',
+      selfApproved: false,
+    });
+    const ctx = await context(forged);
     const { error, execs } = await run([deployProductionStage], ctx);
-    expect(error).toMatchObject({ code: 'APPROVAL_MISMATCH', exitCode: 4 });
-    expect(execs).toEqual([]);
+    expect(error).toMatchObject({ code: 'APPROVAL_NOT_VERIFIED', exitCode: 4 });
+    // cosign was asked for the approval attestation by its exact type, and nothing reached the cluster.
+    const asked = execs.find((e) => e.argv[1] === 'verify-attestation');
+    expect(asked?.argv).toEqual(expect.arrayContaining(['--type', APPROVAL_PREDICATE_TYPE]));
+    expect(index(execs, 'kubectl')).toBe(-1);
   });
 
   it('refuses (exit 4) when the signature does not verify, without deploying', async () => {
-    const approved = released();
-    approved.approvals.push({
-      hash: contentHash(approved),
-      by: 'ada',
-      at: new Date().toISOString(),
-      platform: 'local',
-      selfApproved: false,
+    const approved = released((m) => {
+      m.approvalPublicKey = PUBLIC_KEY;
     });
+    const registry = new AttestationRegistry();
+    registry.stored.push(statement(approved));
     const ctx = await context(approved);
-    const { error, execs } = await run([deployProductionStage], ctx, [
-      { argv: /^cosign verify/, exitCode: 1, stderr: 'Error: no matching signatures' },
-    ]);
+    const { error, execs } = await run(
+      [deployProductionStage],
+      ctx,
+      [{ argv: /^cosign verify /, exitCode: 1, stderr: 'Error: no matching signatures' }],
+      registry,
+    );
     expect(error).toBeInstanceOf(ApprovalError);
     expect(error).toMatchObject({ code: 'SIGNATURE_NOT_VERIFIED', exitCode: 4 });
     expect((error as Error).message).toMatch(/no matching signatures/);
     expect(index(execs, 'kubectl')).toBe(-1);
   });
 
-  it('on GitHub, a local self-approval carried in the manifest does not count', async () => {
-    const approved = released();
-    approved.approvals.push({
-      hash: contentHash(approved),
-      by: 'me',
-      at: new Date().toISOString(),
-      platform: 'local',
-      selfApproved: true,
-    });
-    const ctx = await context(approved, { GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'octocat' });
-    const { error } = await run([deployProductionStage], ctx);
-    expect(error).toMatchObject({ code: 'APPROVAL_WRONG_PLATFORM', exitCode: 4 });
+  it('on CI, checks the signed approval field by field against this job: replay, other environment, commit or platform refused', async () => {
+    const KEYS = {
+      signing: {
+        mode: 'key',
+        key: 'env://COSIGN_KEY',
+        password: 'env://COSIGN_PASSWORD',
+        publicKey: 'policies/kyverno/cosign.pub',
+        approval: {
+          mode: 'key',
+          key: 'env://GANTRY_APPROVAL_KEY',
+          password: 'env://GANTRY_APPROVAL_PASSWORD',
+          publicKey: 'policies/kyverno/approval.pub',
+        },
+      },
+    };
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '42', GITHUB_ACTOR: 'ceo' };
+    const m = released();
+    const attempt = async (change: Partial<ApprovalPredicate>) => {
+      const registry = new AttestationRegistry();
+      registry.stored.push(statement(m, { platform: 'github', runId: '42', ...change }));
+      const ctx = await context(structuredClone(m), env, KEYS);
+      return run([deployProductionStage], ctx, [], registry);
+    };
+    for (const change of [
+      { runId: '41' }, // replay of the approval of another workflow run with the same digests
+      { manifestRunId: 'another-run' },
+      { environment: 'staging' },
+      { commit: 'b'.repeat(40) },
+      { platform: 'local' as const },
+      { images: { 'hello-api': `localhost:5000/hello-api@sha256:${'9'.repeat(64)}` } },
+    ]) {
+      const { error, execs } = await attempt(change);
+      expect(error, JSON.stringify(change)).toMatchObject({ code: 'APPROVAL_MISMATCH', exitCode: 4 });
+      expect(index(execs, 'kubectl')).toBe(-1);
+    }
+    // The same statement for this run deploys: verified with the approval public key, not the release key.
+    const { error, execs } = await attempt({});
+    expect(error).toBeUndefined();
+    const verified = execs.find((e) => e.argv[1] === 'verify-attestation');
+    expect(verified?.argv).not.toContain('--insecure-ignore-tlog=true');
+    const key = verified?.mounts.find((x) => x.path === '/gantry/cosign.pub')?.source;
+    expect(JSON.stringify(key)).toContain('approval.pub');
+    expect(index(execs, 'kubectl apply')).toBeGreaterThan(-1);
+  });
+
+  it('refuses another commit or changed tracked files at promote (exit 4) before any cosign or kubectl call', async () => {
+    for (const live of [
+      { commit: 'b'.repeat(40), trackedChanges: `sha256:${'0'.repeat(64)}` },
+      { commit: COMMIT, trackedChanges: `sha256:${'1'.repeat(64)}` },
+    ]) {
+      liveTree.mockResolvedValue(live);
+      const ctx = await context(
+        released((m) => {
+          if (m.source) m.source.trackedChanges = `sha256:${'0'.repeat(64)}`;
+        }),
+      );
+      const { error, execs } = await run([deployProductionStage], ctx);
+      expect(error).toMatchObject({ exitCode: 4 });
+      expect(['SOURCE_COMMIT_CHANGED', 'SOURCE_TREE_CHANGED']).toContain((error as ApprovalError).code);
+      expect(execs).toEqual([]);
+    }
   });
 
   it('deploys without approval only when disabled explicitly, with a warning in the summary', async () => {

@@ -3,12 +3,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connection } from '@dagger.io/dagger';
+import { afterEach, beforeEach, type MockInstance, vi } from 'vitest';
 import { GantryConfig, migrateConfig } from '../../src/core/config/schema.ts';
 import type { RunManifest } from '../../src/core/manifest/schema.ts';
 import { newManifest } from '../../src/core/manifest/store.ts';
 import { baseContext } from '../../src/runtime/context.ts';
 import { manifestHandle } from '../../src/runtime/manifest-handle.ts';
 import type { StageContext, StageFn } from '../../src/runtime/types.ts';
+import { workTree } from '../../src/stages/source-guard.ts';
 import type { Scenario, TestEngine } from '../support/engine/index.ts';
 import { startTestEngine } from '../support/engine/index.ts';
 
@@ -86,3 +88,15 @@ export async function runStage(
 
 /** A commit SHA for manifests. */
 export const COMMIT = 'a'.repeat(40);
+
+/**
+ * The work tree the stages see: the temporary repos here are not git work trees, so the source guard reads
+ * HEAD = {@link COMMIT} with no tracked changes, the commit the test manifests record. A test can change it.
+ */
+export let liveTree: MockInstance<typeof workTree.read>;
+beforeEach(() => {
+  liveTree = vi
+    .spyOn(workTree, 'read')
+    .mockResolvedValue({ commit: COMMIT, trackedChanges: `sha256:${'0'.repeat(64)}` });
+});
+afterEach(() => liveTree.mockRestore());

@@ -24,6 +24,79 @@ export const JUNIT = `<?xml version="1.0"?><testsuites><testsuite name="s" tests
 /** What the embedded k3s "prints" as its kubeconfig. */
 export const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
 
+/** One attestation cosign pushed: its predicate type, the DSSE envelope line verify-attestation prints. */
+export interface StoredAttestation {
+  type: string;
+  /** `sha256:<hex>` of the image it is attached to. */
+  digest: string;
+  /** The predicate as attested (the file mounted at /gantry/predicate.json). */
+  predicate: unknown;
+  /** How it was signed: `key` (a mounted key) or `keyless` (an identity token). */
+  signer: 'key' | 'keyless';
+}
+
+/**
+ * The attestations in "the registry", kept across engines (one `gantry run` process each), so a later phase
+ * verifies what an earlier one attested. `cosign attest` adds; `cosign verify-attestation --type T` answers,
+ * like cosign, with one envelope per line whose payload is the statement cosign builds from the predicate
+ * (cosign v2.6.4 attestation.go: `_type` v0.1, subject `{name, digest: {sha256}}`; facts §2, §4), or exits 1
+ * when none has that type.
+ */
+export class AttestationRegistry {
+  readonly stored: StoredAttestation[] = [];
+  /** The attestations of `type` on `digest`. */
+  of(digest: string, type: string): StoredAttestation[] {
+    return this.stored.filter((a) => a.digest === digest && a.type === type);
+  }
+  /** `cosign verify-attestation` stdout for them. */
+  envelopes(repository: string, digest: string, type: string): string {
+    return this.of(digest, type)
+      .map((a) => {
+        const statement = {
+          _type: 'https://in-toto.io/Statement/v0.1',
+          predicateType: a.type,
+          subject: [{ name: repository, digest: { sha256: digest.replace(/^sha256:/, '') } }],
+          predicate: a.predicate,
+        };
+        const payload = Buffer.from(JSON.stringify(statement)).toString('base64');
+        return JSON.stringify({
+          payloadType: 'application/vnd.in-toto+json',
+          payload,
+          signatures: [{ keyid: '', sig: 'MEUCIQ' }],
+        });
+      })
+      .join('\n');
+  }
+}
+
+/** The registry every scenario of a test file shares unless given its own. */
+export const sharedAttestations = new AttestationRegistry();
+
+const typeOf = (argv: string[]) => argv[argv.indexOf('--type') + 1] ?? 'custom';
+const refParts = (argv: string[]) => /^(.*)@(sha256:[a-f0-9]{64})$/.exec(argv.at(-1) ?? '');
+
+/** Records a successful `cosign attest` (its predicate from the mounted file) in `registry`. */
+function recordAttestation(registry: AttestationRegistry, steps: Step[]): void {
+  const argv = lastArgs(steps);
+  const parts = refParts(argv);
+  if (argv[0] !== 'cosign' || argv[1] !== 'attest' || !parts?.[2]) return;
+  const mount = steps.findLast(
+    (s) => s.field === 'withMountedFile' && s.args.path === '/gantry/predicate.json',
+  );
+  const source = (mount?.args.source as Step[] | undefined) ?? [];
+  const file = source.findLast((s) => s.field === 'withNewFile');
+  let predicate: unknown = null;
+  try {
+    predicate = JSON.parse(String(file?.args.contents ?? 'null'));
+  } catch {
+    predicate = file?.args.contents;
+  }
+  const signer = steps.some((s) => s.field === 'withSecretVariable' && s.args.name === 'SIGSTORE_ID_TOKEN')
+    ? 'keyless'
+    : 'key';
+  registry.stored.push({ type: typeOf(argv), digest: parts[2], predicate, signer });
+}
+
 /** Options of {@link fullPipelineScenario}. */
 export interface PipelineScenarioOptions {
   /** Time every exec takes (per distinct exec), to measure parallelism. @default 0 */
@@ -45,6 +118,8 @@ export interface PipelineScenarioOptions {
   /** Added to every request. @default 0 */
   latencyMs?: number;
   fault?: Fault;
+  /** Where attestations are kept across runs. @default {@link sharedAttestations} */
+  attestations?: AttestationRegistry;
 }
 
 const digestOf = (ref: string | undefined) => /@(sha256:[a-f0-9]{64})$/.exec(ref ?? '')?.[1];
@@ -97,9 +172,15 @@ export function fullPipelineScenario(options: PipelineScenarioOptions = {}): Sce
     if (typeof path === 'string' && path.endsWith('reports/junit.xml')) return JUNIT;
     return hostFile(steps);
   };
+  const registry = options.attestations ?? sharedAttestations;
   const leaves = (leaf: LeafQuery): unknown => {
+    if (leaf.type === 'Container' && leaf.field === 'sync') recordAttestation(registry, leaf.steps);
     if (leaf.type !== 'Container' || leaf.field !== 'stdout') return undefined;
     const argv = lastArgs(leaf.steps);
+    if (argv[0] === 'cosign' && argv[1] === 'verify-attestation') {
+      const parts = refParts(argv);
+      return registry.envelopes(parts?.[1] ?? '', parts?.[2] ?? '', typeOf(argv));
+    }
     if (argv[0] === 'cosign' && argv[1] === 'verify') {
       const digest = digestOf(argv.at(-1));
       if (!digest || !signed.has(digest)) return undefined; // the exec failed (see `unsigned`)
@@ -114,6 +195,15 @@ export function fullPipelineScenario(options: PipelineScenarioOptions = {}): Sce
       // cosign verify fails when no signature matches (pkg/cosign/verify.go ErrNoMatchingSignatures "no matching
       // signatures"; exit 1 unless wrapped, see /work/notes/cosign-slsa-facts.md section 2 on exit codes)
       { argv: unsigned, exitCode: 1, stderr: 'Error: no matching signatures: no signatures found', ...delay },
+      {
+        // cosign exits 1 when no attestation has the type (facts §2: "none of the attestations matched").
+        argv: (a) =>
+          a[0] === 'cosign' &&
+          a[1] === 'verify-attestation' &&
+          registry.of(refParts(a)?.[2] ?? '', typeOf(a)).length === 0,
+        exitCode: 1,
+        stderr: 'Error: no matching attestations: none of the attestations matched the predicate type',
+      },
       { argv: (a) => a[0] === 'sh' && (a[2] ?? '').includes('kubeconfig'), stdout: KUBECONFIG, ...delay },
       { argv: (a) => a[0] === 'sh' && (a[2] ?? '').includes('curl'), stdout: '200', ...delay },
       { argv: () => true, ...delay },

@@ -18,6 +18,10 @@ export interface ApprovalRequest {
   signal?: AbortSignal | undefined;
   /** The clock. @default () => new Date() */
   now?: () => Date;
+  /** The environment being approved, e.g. `production`. */
+  environment: string;
+  /** HTTP client for a platform API that names the reviewer (GitHub). @default globalThis.fetch */
+  fetch?: typeof fetch | undefined;
 }
 
 /** One way to obtain an approval: a person at the terminal or a CI platform's own gate. */

@@ -162,20 +162,25 @@ export const Environment = z.strictObject({
   gitops: GitOpsSettings.optional().meta({ description: 'required when driver is gitops' }),
 });
 
-/** How images are signed. Absent: a key pair generated for the run (local runs only). */
-export const Signing = z.discriminatedUnion('mode', [
+/**
+ * How approvals are signed: by an identity that exists only behind the approval gate, never the release
+ * signer. Absent: a key pair generated for the run, which works on a laptop only (refused on CI).
+ */
+export const ApprovalSigning = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('key'),
-    key: SecretRef.meta({ description: 'cosign private key' }),
-    password: SecretRef.meta({ description: 'password of the private key' }),
-    publicKey: z.string().min(1).meta({ description: 'path of the public key, used to verify' }),
+    key: SecretRef.meta({
+      description: 'cosign private key of approvals, a secret only the approve job gets',
+    }),
+    password: SecretRef.meta({ description: 'password of the approval key' }),
+    publicKey: z.string().min(1).meta({ description: 'path of the approval public key, used to verify' }),
   }),
   z.strictObject({
     mode: z.literal('keyless'),
-    identity: z.string().min(1).meta({ description: 'certificate identity (e.g. workflow ref) to verify' }),
-    issuer: z
-      .url()
-      .meta({ description: 'OIDC issuer to verify, e.g. https://token.actions.githubusercontent.com' }),
+    identity: z.string().min(1).meta({
+      description: 'certificate identity of the approve workflow (e.g. its reusable workflow ref)',
+    }),
+    issuer: z.url().meta({ description: 'OIDC issuer of the approve workflow' }),
   }),
   z.strictObject({ mode: z.literal('generated') }),
 ]);
@@ -190,6 +195,46 @@ export const Provenance = z.strictObject({
       'on GitHub, the generated release job also attests each image with actions/attest-build-provenance, so that `gh attestation verify` works',
   }),
 });
+
+const approval = ApprovalSigning.optional().meta({
+  description: 'how approvals are signed (separate from the release signer); default: generated, local only',
+});
+
+/** How images are signed. Absent: a key pair generated for the run (local runs only). */
+export const Signing = z
+  .discriminatedUnion('mode', [
+    z.strictObject({
+      mode: z.literal('key'),
+      key: SecretRef.meta({ description: 'cosign private key' }),
+      password: SecretRef.meta({ description: 'password of the private key' }),
+      publicKey: z.string().min(1).meta({ description: 'path of the public key, used to verify' }),
+      approval,
+    }),
+    z.strictObject({
+      mode: z.literal('keyless'),
+      identity: z.string().min(1).meta({ description: 'certificate identity (e.g. workflow ref) to verify' }),
+      issuer: z
+        .url()
+        .meta({ description: 'OIDC issuer to verify, e.g. https://token.actions.githubusercontent.com' }),
+      approval,
+    }),
+    z.strictObject({ mode: z.literal('generated'), approval }),
+  ])
+  .superRefine((signing, ctx) => {
+    const a = signing.approval;
+    const same = (field: string, what: string) =>
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approval', field],
+        message: `the approval ${what} must differ from the release signer's: the release job runs team code and holds the signer, so it could approve itself`,
+      });
+    if (a?.mode === 'key' && signing.mode === 'key') {
+      if (a.key === signing.key) same('key', 'key');
+      if (a.publicKey === signing.publicKey) same('publicKey', 'public key');
+    }
+    if (a?.mode === 'keyless' && signing.mode === 'keyless' && a.identity === signing.identity)
+      same('identity', 'identity');
+  });
 
 /** The whole gantry.yaml. */
 export const GantryConfig = z.strictObject({
@@ -258,3 +303,5 @@ export function migrateConfig(document: unknown): unknown {
 }
 /** The name of a toolchain preset. */
 export type ToolchainPreset = z.infer<typeof ToolchainPreset>;
+/** How approvals are signed, defaults applied (`generated` when absent). */
+export type ApprovalSigning = z.infer<typeof ApprovalSigning>;

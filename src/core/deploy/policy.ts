@@ -1,6 +1,7 @@
 import type { DeployImage } from '../../dagger/drivers/types.ts';
 import type { GantryConfig } from '../config/schema.ts';
 import { InputError, PolicyError } from '../errors.ts';
+import { parseImageRef } from '../image-ref.ts';
 import type { RunManifest } from '../manifest/schema.ts';
 
 /** The images of every configured component, by digest, from the run manifest. */
@@ -18,7 +19,8 @@ export function deployImages(config: Pick<GantryConfig, 'components'>, manifest:
   return config.components.map((component) => {
     const image = manifest.components[component.name]?.image;
     if (!image) throw new Error('unreachable');
-    return { component, repository: image.repository, digest: image.digest, ref: image.ref };
+    // Only `ref` travels on: drivers derive repository and digest from it (parseImageRef).
+    return { component, ref: parseImageRef(image.ref).ref };
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitImageRef } from '../image-ref.ts';
 
 /** What a run id may look like: it is written into `gantry.env` lines and CI outputs, so no separators. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -9,14 +10,31 @@ export const MANIFEST_VERSION = 2;
 const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: 'a sha256 digest: sha256:<64 hex>' });
 const timestamp = z.iso.datetime({ offset: true });
 
-/** One published image, addressed by digest. */
-export const ImageRecord = z.strictObject({
-  repository: z.string().min(1),
-  digest,
-  /** `repository@sha256:…`, the only form used to sign and deploy. */
-  ref: z.string().regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/),
-  sbom: z.string().optional(),
-});
+/**
+ * One published image, addressed by digest. `ref` is the single source: `repository` and `digest` are
+ * copies of its parts, and a record whose copies disagree with it is invalid (deploys read `ref` only).
+ */
+export const ImageRecord = z
+  .strictObject({
+    repository: z.string().min(1),
+    digest,
+    /** `repository@sha256:…`, the only form used to sign, verify, approve and deploy. */
+    ref: z.string().regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/),
+    sbom: z.string().optional(),
+  })
+  .superRefine((image, ctx) => {
+    const parts = splitImageRef(image.ref);
+    if (!parts) return;
+    for (const field of ['repository', 'digest'] as const) {
+      if (image[field] !== parts[field]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${field} ${image[field]} disagrees with ref ${image.ref} (expected ${parts[field]})`,
+        });
+      }
+    }
+  });
 
 /** One stage's outcome in this run or an earlier one. */
 export const StageRecord = z.strictObject({
@@ -70,6 +88,8 @@ export const ApprovalRecord = z.strictObject({
   selfApproved: z.boolean().default(false),
   /** The environment approved for (the stage `approve-<environment>`). */
   environment: z.string().optional(),
+  /** The digests the signed approval attestation was attached to (this record is a note, not proof). */
+  attested: z.array(z.string()).optional(),
 });
 
 /** One deployment to an environment. */
@@ -103,12 +123,20 @@ export const RunManifest = z.strictObject({
     runUrl: z.string().optional(),
   }),
   source: z
-    .strictObject({ commit: z.string().regex(/^[a-f0-9]{40}$/), ref: z.string(), dirty: z.boolean() })
+    .strictObject({
+      commit: z.string().regex(/^[a-f0-9]{40}$/),
+      ref: z.string(),
+      dirty: z.boolean(),
+      /** SHA-256 of the tracked changes against the commit (`git diff HEAD`); later phases compare it. */
+      trackedChanges: z.string().optional(),
+    })
     .optional(),
   components: z.record(z.string(), ComponentRecord).default({}),
   scan: ScanRecord.optional(),
   imageScan: ScanRecord.optional(),
   signingPublicKey: z.string().optional(),
+  /** PEM of the key generated to sign approvals in a local run (`generated` approval mode, never on CI). */
+  approvalPublicKey: z.string().optional(),
   /** Where the build stage published: a configured registry, or the embedded one (local runs only). */
   registry: z.strictObject({ address: z.string().min(1), embedded: z.boolean() }).optional(),
   approvals: z.array(ApprovalRecord).default([]),

@@ -1,6 +1,7 @@
 import { type Container, dag, type Secret } from '@dagger.io/dagger';
 import { imageFileKind, pinImage } from '../../core/deploy/gitops-edit.ts';
 import { InputError, StageError } from '../../core/errors.ts';
+import { parseImageRef } from '../../core/image-ref.ts';
 import { IMAGES } from '../../core/images.ts';
 import { waitForArgoCd } from './argocd.ts';
 import type { DeployDriver, DeployRequest } from './types.ts';
@@ -82,7 +83,7 @@ export function gitopsDriver(): DeployDriver {
           pinImage(
             file,
             text,
-            { name: image.component.name, repository: image.repository, digest: image.digest },
+            { name: image.component.name, ...pinOf(image.ref) },
             several && imageFileKind(file) === 'helm-values' ? [image.component.name, 'image'] : ['image'],
           ),
         original,
@@ -121,4 +122,10 @@ export function gitopsDriver(): DeployDriver {
       return { result: 'deployed', target, url: request.settings.url };
     },
   };
+}
+
+/** Repository and digest of the verified reference, the only source of what is pinned. */
+function pinOf(ref: string): { repository: string; digest: string } {
+  const { repository, digest } = parseImageRef(ref);
+  return { repository, digest };
 }

@@ -1,6 +1,7 @@
 import { dag, ReturnType } from '@dagger.io/dagger';
 import { parse } from 'yaml';
 import { InputError, StageError } from '../../core/errors.ts';
+import { parseImageRef } from '../../core/image-ref.ts';
 import { IMAGES } from '../../core/images.ts';
 import { kubectl, smokeCheck, withCluster } from './kubectl.ts';
 import { combineOutcomes, rollBack } from './rollback.ts';
@@ -30,9 +31,9 @@ export function helmUpgradeArgs(request: DeployRequest, image: DeployImage, rele
     settings.rolloutTimeout,
     ...helm.values.flatMap((file) => ['--values', `${WORK}/${file}`]),
     '--set',
-    `image.repository=${image.repository}`,
+    `image.repository=${parseImageRef(image.ref).repository}`,
     '--set',
-    `image.digest=${image.digest}`,
+    `image.digest=${parseImageRef(image.ref).digest}`,
   ];
 }
 

@@ -5,6 +5,7 @@ import {
   setKustomizationNamespace,
 } from '../../core/deploy/gitops-edit.ts';
 import { InputError, StageError } from '../../core/errors.ts';
+import { parseImageRef } from '../../core/image-ref.ts';
 import { kubectl, smokeCheck } from './kubectl.ts';
 import { combineOutcomes, rollBack } from './rollback.ts';
 import type { Cluster, DeployDriver, DeployImage, DeployOutcome, DeployRequest } from './types.ts';
@@ -62,7 +63,11 @@ async function deployOne(
   const kustomization = await readKustomization(source, dir);
   const namespace = settings.namespace ?? kustomizationNamespace(kustomization.text) ?? request.namespace;
   const pinned = setKustomizationNamespace(
-    pinKustomizationImage(kustomization.text, { name: component.name, ...image }, kustomization.file),
+    pinKustomizationImage(
+      kustomization.text,
+      { name: component.name, ...pinOf(image.ref) },
+      kustomization.file,
+    ),
     namespace,
     kustomization.file,
   );
@@ -96,4 +101,10 @@ async function deployOne(
     return rollBack(rollout, undo, `${component.name}: ${failure}`, namespace);
   }
   return { result: 'deployed', target: namespace };
+}
+
+/** Repository and digest of the verified reference, the only source of what is pinned. */
+function pinOf(ref: string): { repository: string; digest: string } {
+  const { repository, digest } = parseImageRef(ref);
+  return { repository, digest };
 }

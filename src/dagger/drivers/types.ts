@@ -9,13 +9,12 @@ export interface Cluster {
   service?: Service | undefined;
 }
 
-/** One image to deploy, addressed by digest only. */
+/**
+ * One image to deploy, addressed by digest only. `ref` is the one reference that was verified and approved;
+ * a driver that needs the repository or the digest derives them with `parseImageRef(ref)` (src/core/image-ref.ts).
+ */
 export interface DeployImage {
   component: Component;
-  /** Repository without tag or digest, e.g. `ghcr.io/acme/hello-api`. */
-  repository: string;
-  /** `sha256:<64 hex>`. */
-  digest: string;
   /** `repository@sha256:…`. */
   ref: string;
 }

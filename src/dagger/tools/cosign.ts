@@ -91,10 +91,16 @@ export function cosignSign(ref: string, signer: CosignSigner, options: CosignOpt
  */
 export type AttestationType = 'cyclonedx' | 'vuln' | typeof SLSA_PROVENANCE_V1;
 
+/**
+ * A predicate type given as a URI: cosign keeps the predicate JSON object as written and sets
+ * `predicateType` to the URI (cosign v2.6.4 predicate.go `ParsePredicateType`, attestation.go `customType`).
+ */
+export type PredicateTypeUri = `https://${string}`;
+
 /** argv of `cosign attest` of a predicate of `type` for a digest reference. */
 export function cosignAttestArgs(
   ref: string,
-  type: AttestationType,
+  type: AttestationType | PredicateTypeUri,
   signer: CosignSigner,
   options: CosignOptions = {},
 ): string[] {
@@ -115,7 +121,7 @@ export function cosignAttestArgs(
 /** Attests a predicate (SBOM, vulnerability scan, provenance) for an image by digest. */
 export function cosignAttest(
   ref: string,
-  type: AttestationType,
+  type: AttestationType | PredicateTypeUri,
   predicate: File,
   signer: CosignSigner,
   options: CosignOptions = {},
@@ -126,17 +132,60 @@ export function cosignAttest(
     .withExec(cosignAttestArgs(ref, type, signer, options));
 }
 
+function verifierFlags(verifier: CosignVerifier): string[] {
+  return verifier.mode === 'key'
+    ? ['--key', COSIGN_PUB, ...(verifier.tlog ? [] : ['--insecure-ignore-tlog=true'])]
+    : ['--certificate-identity', verifier.identity, '--certificate-oidc-issuer', verifier.issuer];
+}
+
 /** argv of `cosign verify` with JSON output for a digest reference. */
 export function cosignVerifyArgs(
   ref: string,
   verifier: CosignVerifier,
   options: CosignOptions = {},
 ): string[] {
-  const how =
-    verifier.mode === 'key'
-      ? ['--key', COSIGN_PUB, ...(verifier.tlog ? [] : ['--insecure-ignore-tlog=true'])]
-      : ['--certificate-identity', verifier.identity, '--certificate-oidc-issuer', verifier.issuer];
-  return ['cosign', 'verify', ...how, '--output', 'json', ...insecureFlags(options), assertDigestRef(ref)];
+  return [
+    'cosign',
+    'verify',
+    ...verifierFlags(verifier),
+    '--output',
+    'json',
+    ...insecureFlags(options),
+    assertDigestRef(ref),
+  ];
+}
+
+/**
+ * argv of `cosign verify-attestation --type <uri>`. The type is always given: it defaults to `custom`, and
+ * only statements whose predicateType equals it exactly are printed (cosign v2.6.4 pkg/policy/attestation.go).
+ */
+export function cosignVerifyAttestationArgs(
+  ref: string,
+  type: PredicateTypeUri,
+  verifier: CosignVerifier,
+  options: CosignOptions = {},
+): string[] {
+  return [
+    'cosign',
+    'verify-attestation',
+    ...verifierFlags(verifier),
+    '--type',
+    type,
+    ...insecureFlags(options),
+    assertDigestRef(ref),
+  ];
+}
+
+/** Verifies the attestations of `type` on an image by digest; stdout holds one DSSE envelope per line. */
+export function cosignVerifyAttestation(
+  ref: string,
+  type: PredicateTypeUri,
+  verifier: CosignVerifier,
+  options: CosignOptions = {},
+): Container {
+  const ctr = cosignContainer(options);
+  const withKey = verifier.mode === 'key' ? ctr.withMountedFile(COSIGN_PUB, verifier.publicKey) : ctr;
+  return withKey.withExec(cosignVerifyAttestationArgs(ref, type, verifier, options));
 }
 
 /** Verifies the signature of an image by digest; its stdout is cosign's JSON array. */

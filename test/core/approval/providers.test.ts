@@ -18,6 +18,7 @@ function request(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest & { 
     options: { isTTY: false },
     show: (line) => shown.push(line),
     now,
+    environment: 'production',
     shown,
     ...overrides,
   };
@@ -111,20 +112,49 @@ const JENKINS_JOB = {
 };
 
 describe('CI platform approvals', () => {
-  it('GitHub: records the triggering actor, run id and run URL of the protected-environment job', async () => {
-    const req = request({ env: GITHUB_JOB });
+  it("GitHub: the approver is the reviewer from the run's review history, never GITHUB_ACTOR", async () => {
+    // GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals, `environment-approvals` items
+    // (@octokit/openapi-types 29.0.1; /work/notes/cosign-slsa-facts.md §7).
+    const calls: { url: string; headers: Record<string, string> }[] = [];
+    const api = (body: unknown, status = 200) =>
+      vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
+        calls.push({ url: String(url), headers: init?.headers as Record<string, string> });
+        return new Response(JSON.stringify(body), { status });
+      }) as unknown as typeof fetch;
+    const reviews = [
+      { state: 'rejected', environments: [{ name: 'production' }], user: { login: 'mallory' } },
+      { state: 'approved', environments: [{ name: 'staging' }], user: { login: 'stage-lead' } },
+      { state: 'approved', environments: [{ name: 'Production' }], user: { login: 'release-lead' } },
+    ];
+    const env = { ...GITHUB_JOB, GITHUB_TOKEN: 'ghs_canary_token' };
+    const req = request({ env, fetch: api(reviews) });
     const record = ApprovalRecord.parse(await approvalProvider('github').approve(req));
     expect(record).toEqual({
       hash: req.hash,
-      by: 'release-manager',
+      by: 'release-lead',
       at: '2025-01-02T05:00:00.000Z',
       platform: 'github',
       url: 'https://github.com/acme/hello-api/actions/runs/9876543210/attempts/2',
       runId: '9876543210',
       selfApproved: false,
     });
-    const { GITHUB_TRIGGERING_ACTOR: _, ...older } = GITHUB_JOB;
-    expect((await approvalProvider('github').approve(request({ env: older }))).by).toBe('octocat');
+    expect(calls[0]?.url).toBe(
+      'https://api.github.com/repos/acme/hello-api/actions/runs/9876543210/approvals',
+    );
+    expect(calls[0]?.headers.authorization).toBe('Bearer ghs_canary_token');
+    expect(req.shown.join('\n')).not.toContain('ghs_canary_token');
+
+    // No token: the approver is unknown, not the actor who triggered the run.
+    const unknown = await approvalProvider('github').approve(request({ env: GITHUB_JOB }));
+    expect(unknown.by).toBe('unknown');
+    // The history answers, but nobody approved production: no protected environment, refused.
+    await expect(
+      approvalProvider('github').approve(request({ env, fetch: api(reviews.slice(0, 2)) })),
+    ).rejects.toMatchObject({ code: 'APPROVAL_NOT_REVIEWED', exitCode: 4 });
+    // An API error is not an approval either way: unknown.
+    expect((await approvalProvider('github').approve(request({ env, fetch: api({}, 403) }))).by).toBe(
+      'unknown',
+    );
   });
 
   it('GitLab: records GITLAB_USER_LOGIN, the pipeline and the job URL', async () => {
@@ -155,7 +185,6 @@ describe('CI platform approvals', () => {
   });
 
   it.each([
-    ['github', GITHUB_JOB, ['GITHUB_ACTOR', 'GITHUB_TRIGGERING_ACTOR']],
     ['gitlab', GITLAB_JOB, ['GITLAB_USER_LOGIN']],
     ['jenkins', JENKINS_JOB, ['GANTRY_APPROVER']],
   ] as const)('%s: refuses (exit 4) when the approver variable is missing', async (platform, env, names) => {

@@ -19,7 +19,7 @@ export const stagingOverlay = () =>
 export function helloImage(): DeployImage {
   const component = Component.parse({ name: 'hello-api', path: 'examples/hello-api' });
   const repository = 'localhost:5000/hello-api';
-  return { component, repository, digest: DIGEST, ref: `${repository}@${DIGEST}` };
+  return { component, ref: `${repository}@${DIGEST}` };
 }
 
 /** A deploy request for staging; the cluster's kubeconfig is a secret made in the session. */
