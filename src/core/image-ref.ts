@@ -38,7 +38,7 @@ export function splitImageRef(ref: string): ImageRef | undefined {
 export function parseImageRef(ref: string): ImageRef {
   const parts = splitImageRef(ref);
   if (!parts) {
-    throw new InputError('NOT_BY_DIGEST', `${ref} is not an image reference by digest`, {
+    throw new InputError('IMAGE_REF_INVALID', `${ref} is not an image reference by digest`, {
       hint: 'use the repository@sha256:<64 hex> reference the build stage recorded in the run manifest',
     });
   }

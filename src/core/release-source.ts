@@ -11,6 +11,8 @@ export interface WorkTree {
   trackedChanges: string;
 }
 
+type SourceCode = 'SOURCE_NOT_RECORDED' | 'SOURCE_COMMIT_CHANGED' | 'SOURCE_TREE_CHANGED';
+
 /** `approval`: an approve or deploy stage (exit 4). `release`: any other stage, e.g. build (exit 2). */
 export type SourceCheckKind = 'approval' | 'release';
 
@@ -26,10 +28,11 @@ export function checkReleaseSource(
   stage: string,
   kind: SourceCheckKind,
 ): void {
-  const refuse = (code: string, message: string, hint: string): GantryError =>
+  // One code, one exit code: the release-side refusals carry their own codes (exit 2).
+  const refuse = (code: SourceCode, message: string, hint: string): GantryError =>
     kind === 'approval'
       ? new ApprovalError(code, `${stage} refuses: ${message}`, { hint })
-      : new InputError(code, `${stage} refuses: ${message}`, { hint });
+      : new InputError(`RELEASE_${code}`, `${stage} refuses: ${message}`, { hint });
   if (!recorded) {
     throw refuse(
       'SOURCE_NOT_RECORDED',

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import type { Container, Directory } from '@dagger.io/dagger';
 import type { z } from 'zod';
 import type { Component } from '../core/config/schema.ts';
-import { StageError } from '../core/errors.ts';
+import { InputError, StageError } from '../core/errors.ts';
 import { IMAGES } from '../core/images.ts';
 import { resolvePolicyFile } from '../core/package-files.ts';
 import { toGitLabContainerScanning } from '../core/reports/gitlab.ts';
@@ -175,7 +175,7 @@ export async function publishImages(
     builds.map((b) => {
       const component = ctx.config.components.find((c) => c.name === b.component);
       if (!component) {
-        throw new StageError(
+        throw new InputError(
           'UNKNOWN_COMPONENT',
           `publishImages: no component named "${b.component}" in gantry.yaml`,
           {

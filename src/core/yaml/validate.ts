@@ -12,7 +12,7 @@ export interface YamlFileOptions {
   /** One sentence on where to read the format, appended to every fix. */
   reference?: string;
   /** Prefix of the error codes: `<prefix>_EMPTY`, `<prefix>_SYNTAX`, `<prefix>_INVALID`. @default 'YAML' */
-  codePrefix?: string;
+  codePrefix?: 'CONFIG' | 'POLICY' | 'YAML';
 }
 
 /** A problem in a YAML file, located by line and column. */
