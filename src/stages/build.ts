@@ -4,7 +4,7 @@
  * `repository@sha256:…` reference recorded in the run manifest. Blocked → nothing is published (exit 3).
  */
 import { join, relative } from 'node:path';
-import type { Container, Directory } from '@dagger.io/dagger';
+import { type Container, type Directory, dag, type Platform, type Secret } from '@dagger.io/dagger';
 import type { z } from 'zod';
 import type { Component } from '../core/config/schema.ts';
 import { InputError, StageError } from '../core/errors.ts';
@@ -35,22 +35,63 @@ import { requireReleaseSource } from './source-guard.ts';
 type BuildOutputType = z.infer<typeof BuildOutput>;
 type ScanRecordType = NonNullable<BuildOutputType['imageScan']>;
 
-/** Options of {@link buildImage}. */
+/** Options of {@link buildImage} (Dagger `Directory.dockerBuild`, schema-v0.21.8.graphqls line 1858). */
 export interface BuildImageOptions {
   /** Dockerfile, relative to the source. @default 'Dockerfile' */
   dockerfile?: string;
+  /** Build args: plain values, readable in the image history. @default {} */
+  args?: Record<string, string> | undefined;
+  /** Build secrets, mounted at /run/secrets/<the Dagger secret's name>. @default [] */
+  secrets?: Secret[] | undefined;
+  /** Dockerfile stage to build. @default the last stage */
+  target?: string | undefined;
+  /** Platform to build, e.g. `linux/arm64`. @default the engine's platform */
+  platform?: string | undefined;
 }
 
 /** The image of a source folder built from its Dockerfile (lazy). */
 export function buildImage(source: Directory, options: BuildImageOptions = {}): Container {
-  const { dockerfile = 'Dockerfile' } = options;
-  return source.dockerBuild({ dockerfile });
+  const { dockerfile = 'Dockerfile', args = {}, secrets = [], target, platform } = options;
+  const buildArgs = Object.entries(args).map(([name, value]) => ({ name, value }));
+  return source.dockerBuild({
+    dockerfile,
+    ...(buildArgs.length > 0 ? { buildArgs } : {}),
+    ...(secrets.length > 0 ? { secrets } : {}),
+    ...(target ? { target } : {}),
+    ...(platform ? { platform: platform as Platform } : {}),
+  });
+}
+
+/**
+ * A component's images, one per platform of `build.platforms` (one image when none is set), built from its
+ * build context (`build.context` from the repository root, else the component path) with its Dockerfile
+ * (always relative to the component path), args, secrets and target. Each secret is handed to the build under
+ * its id, so `RUN --mount=type=secret,id=<id>` finds it at /run/secrets/<id>: dockerBuild mounts a secret at
+ * "/run/secrets/[secret-name]" (schema-v0.21.8 line 1858), so the secret is renamed with `setSecret(id, …)`,
+ * as Dagger's cookbook "Use secret in Dockerfile build" does; its value only passes through memory.
+ */
+export async function componentImages(repoRoot: string, component: Component): Promise<Container[]> {
+  const build = component.build;
+  const contextDir = join(repoRoot, build?.context ?? component.path);
+  const dockerfile = relative(contextDir, join(repoRoot, component.path, component.dockerfile));
+  const source = checkout(contextDir);
+  const secrets = await Promise.all(
+    Object.entries(build?.secrets ?? {}).map(async ([id, ref]) =>
+      dag.setSecret(id, await dag.secret(ref).plaintext()),
+    ),
+  );
+  const platforms: (string | undefined)[] = build?.platforms.length ? build.platforms : [undefined];
+  return platforms.map((platform) =>
+    buildImage(source, { dockerfile, args: build?.args, secrets, target: build?.target, platform }),
+  );
 }
 
 /** The repository an image is published under: `component.image`, or the component name. */
 export const repositoryOf = (component: Component): string => component.image ?? component.name;
 
-async function scanImage(component: Component, image: Container, outDir: string, trivy: TrivyOptions) {
+async function scanImage(component: Component, built: BuiltImage, outDir: string, trivy: TrivyOptions) {
+  // A multi-platform image is scanned on `image`, its first platform (see the README's build options).
+  const { image, platformVariants = [] } = built;
   const scanned = trivyImage(image.asTarball(), trivy);
   const run = await readScannerRun(scanned, `${TRIVY_OUT}/trivy.json`);
   const sbomFile = join(outDir, 'sbom', `${component.name}.cdx.json`);
@@ -64,7 +105,7 @@ async function scanImage(component: Component, image: Container, outDir: string,
     run,
     reportPath(outDir, `trivy-image-${component.name}.json`),
   );
-  return { component, image, sbomFile, outcome };
+  return { component, image, platformVariants, sbomFile, outcome };
 }
 
 type Scanned = Awaited<ReturnType<typeof scanImage>> & { report: ScanReport };
@@ -123,7 +164,12 @@ async function publishAll(ctx: StageContext, scanned: readonly Scanned[], target
   const tag = imageTag(ctx);
   return Promise.all(
     scanned.map(async (s) => {
-      const ref = await publishImage(s.image, target, repositoryOf(s.component), tag);
+      // Several platforms: one index from an empty container, its digest for all of them (publish
+      // platformVariants, "Used for multi-platform image", schema-v0.21.8 line 743).
+      const ref =
+        s.platformVariants.length > 0
+          ? await publishImage(dag.container(), target, repositoryOf(s.component), tag, s.platformVariants)
+          : await publishImage(s.image, target, repositoryOf(s.component), tag);
       const match = /^(?<repository>[^@\s]+)@(?<digest>sha256:[a-f0-9]{64})$/.exec(ref);
       if (!match?.groups) {
         throw new StageError(
@@ -146,14 +192,17 @@ async function publishAll(ctx: StageContext, scanned: readonly Scanned[], target
 export interface BuiltImage {
   /** The component's name in gantry.yaml. */
   component: string;
-  /** The image (lazy). */
+  /** The image (lazy); of a multi-platform image, the platform that is scanned. */
   image: Container;
+  /** Every platform of a multi-platform image (including `image`), published as one index. @default [] */
+  platformVariants?: readonly Container[] | undefined;
 }
 
 /**
  * What the build stage does after `docker build`, for a build of your own: scans each image tarball with Trivy
  * and applies the policy BEFORE anything is published (blocked: exit 3, nothing published), writes the SBOM
- * and reports, publishes by digest, and records the images. Returns the build contract's output, so the
+ * and reports, publishes by digest, and records the images. With `gantry run --no-publish` (pull requests) it
+ * stops after the gate: nothing is published and no image is recorded. Returns the build contract's output, so the
  * standard sign and deploy stages work unchanged after a replaced build.
  *
  * @example
@@ -164,7 +213,7 @@ export interface BuiltImage {
 export async function publishImages(
   ctx: StageContext,
   builds: readonly BuiltImage[],
-): Promise<{ message: string; output: BuildOutputType }> {
+): Promise<{ message: string; output?: BuildOutputType }> {
   // Later phases build the commit this run verified, and nothing else (exit 2).
   await requireReleaseSource(ctx, 'build', 'release');
   const start = new Date();
@@ -183,7 +232,7 @@ export async function publishImages(
           },
         );
       }
-      return scanImage(component, b.image, ctx.outDir, trivy);
+      return scanImage(component, b, ctx.outDir, trivy);
     }),
   );
   const reports = failOnCrash(built.map((b) => b.outcome));
@@ -201,6 +250,10 @@ export async function publishImages(
     m.imageScan = imageScan;
   });
   throwIfBlocked(verdict, 'the image scan', join(ctx.outDir, 'reports'));
+  if (ctx.options.noPublish) {
+    const names = scanned.map((s) => s.component.name).join(', ');
+    return { message: `${names} built and scanned, not published: --no-publish (${gateMessage(verdict)})` };
+  }
 
   const published = await publishAll(ctx, scanned, target);
   const output: BuildOutputType = {
@@ -222,12 +275,18 @@ export async function publishImages(
   return { message: `${refs} (${gateMessage(verdict)})`, output };
 }
 
+/** A component's {@link BuiltImage}: its first platform scanned, all of them published as one index. */
+const componentBuild =
+  (repoRoot: string) =>
+  async (component: Component): Promise<BuiltImage> => {
+    const [image, ...others] = await componentImages(repoRoot, component);
+    return {
+      component: component.name,
+      image: image as Container,
+      ...(others.length > 0 ? { platformVariants: [image as Container, ...others] } : {}),
+    };
+  };
+
 /** The build stage (see the module comment). */
 export const buildStage: StageFn = async (ctx) =>
-  publishImages(
-    ctx,
-    ctx.config.components.map((c) => ({
-      component: c.name,
-      image: buildImage(checkout(join(ctx.repoRoot, c.path)), { dockerfile: c.dockerfile }),
-    })),
-  );
+  publishImages(ctx, await Promise.all(ctx.config.components.map(componentBuild(ctx.repoRoot))));

@@ -158,4 +158,94 @@ describe('build stage (wire)', () => {
     expect(engine.maxConcurrency()).toBeGreaterThanOrEqual(4);
     expect(Object.keys(ctx.manifest.get().components).sort()).toEqual(['api', 'web']);
   });
+
+  // Dagger v0.21.8 schema (/work/shared/dagger/schema-v0.21.8.graphqls; facts §14): Directory.dockerBuild
+  // (line 1858: buildArgs, secrets "mounted at /run/secrets/[secret-name]", target, platform) and
+  // Container.publish (line 743: platformVariants "Used for multi-platform image").
+  it('builds each platform with args, secrets by id, target and a separate context; publishes one index', async () => {
+    const ctx = await context({
+      components: [
+        {
+          name: 'api',
+          path: 'services/api',
+          build: {
+            context: '.',
+            args: { NODE_ENV: 'production' },
+            secrets: { npm_token: 'env://NPM_TOKEN' },
+            target: 'runtime',
+            platforms: ['linux/amd64', 'linux/arm64'],
+          },
+        },
+      ],
+    });
+    const { engine, error } = await runStage(buildStage, ctx, {
+      files: files(CLEAN),
+      secrets: { 'env://NPM_TOKEN': 'npm-s3cret' },
+    });
+    expect(error).toBeUndefined();
+    const publishes = engine.calls.filter((c) => leaf(c.steps) === 'publish');
+    expect(publishes).toHaveLength(1);
+    const publish = publishes[0];
+    // The index is published from an empty container, its platforms given as platformVariants.
+    expect(publish?.steps.map((s) => s.field)).toEqual(['container', 'publish']);
+    const variants = publish?.steps.at(-1)?.args.platformVariants as Step[][];
+    expect(variants).toHaveLength(2);
+    const builds = variants.map((v) => v.find((s) => s.field === 'dockerBuild')?.args);
+    expect(builds.map((b) => b?.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+    for (const b of builds) {
+      expect(b).toMatchObject({
+        // The Dockerfile stays relative to the component path, given relative to the context.
+        dockerfile: 'services/api/Dockerfile',
+        buildArgs: [{ name: 'NODE_ENV', value: 'production' }],
+        target: 'runtime',
+      });
+      // The secret reaches the build under its id, so RUN --mount=type=secret,id=npm_token finds it.
+      const secret = (b?.secrets as Step[][] | undefined)?.[0]?.at(-1);
+      expect(secret).toMatchObject({ field: 'setSecret', args: { name: 'npm_token' } });
+    }
+    // The context is the repository root, not the component folder.
+    const buildContext = variants[0]?.find((s) => s.field === 'directory');
+    expect(String(buildContext?.args.path)).toBe(repo?.root);
+    // The scan covers the first platform.
+    const scan = engine.execs().find((e) => e.argv.includes('--input'));
+    const tar = scan?.mounts.find((m) => m.path === '/image/image.tar');
+    expect(tar?.source?.find((s) => s.field === 'dockerBuild')?.args.platform).toBe('linux/amd64');
+    expect(engine.leaks('npm-s3cret')).toEqual([]);
+    expect(ctx.manifest.get().components.api?.image?.ref).toMatch(/@sha256:[a-f0-9]{64}$/);
+  });
+
+  it('without build options: one dockerBuild with only the Dockerfile, published alone', async () => {
+    const ctx = await context();
+    const { engine, error } = await runStage(buildStage, ctx, { files: files(CLEAN) });
+    expect(error).toBeUndefined();
+    const publish = engine.calls.find((c) => leaf(c.steps) === 'publish');
+    expect(publish?.steps.at(-1)?.args.platformVariants).toBeUndefined();
+    expect(publish?.steps.find((s) => s.field === 'dockerBuild')?.args).toEqual({
+      dockerfile: 'build/Dockerfile',
+    });
+  });
+
+  it('rejects a build context outside the repository', async () => {
+    for (const outside of ['../other', '/etc', 'services/../../other']) {
+      await expect(context({ components: [{ name: 'api', build: { context: outside } }] })).rejects.toThrow(
+        /inside the repository/,
+      );
+    }
+    await expect(
+      context({ components: [{ name: 'api', build: { context: 'services/..' } }] }),
+    ).rejects.toThrow(/inside the repository/);
+  });
+
+  it('--no-publish builds and scans, publishes nothing and records no image (pull-request builds)', async () => {
+    const ctx = await context();
+    ctx.options.noPublish = true;
+    const { engine, error, result } = await runStage(buildStage, ctx, { files: files(CLEAN) });
+    expect(error).toBeUndefined();
+    expect(engine.execs().some((e) => e.argv.includes('--input'))).toBe(true);
+    expect(engine.calls.some((c) => c.steps.some((s) => s.field === 'publish'))).toBe(false);
+    expect(ctx.manifest.get().components.api?.image).toBeUndefined();
+    expect(ctx.manifest.get().imageScan?.verdict).toBe('passed');
+    expect(result?.message).toContain('not published: --no-publish');
+    expect(result?.output).toBeUndefined();
+  });
 });

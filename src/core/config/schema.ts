@@ -26,6 +26,46 @@ export const CustomToolchain = z.strictObject({
   cache: z.array(z.string()).default([]).meta({ description: 'absolute paths kept in cache volumes' }),
 });
 
+/** How a component's image is built (all optional; `docker build` of the component folder by default). */
+export const BuildOptions = z.strictObject({
+  context: z
+    .string()
+    .regex(/^(?!\/)(?!(.*\/)?\.\.(\/|$))[^\\]+$/, {
+      error: 'a folder inside the repository, relative to its root, without ".."',
+    })
+    .optional()
+    .meta({
+      description:
+        'build context, relative to the repository root and inside it; default: the component path. The Dockerfile stays relative to the component path',
+    }),
+  args: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+    .default({})
+    .meta({
+      description:
+        'build args (ARG), plain values only: they stay readable in the image history; use secrets for credentials',
+    }),
+  secrets: z
+    .record(z.string().regex(/^[A-Za-z0-9_.-]+$/), SecretRef)
+    .default({})
+    .meta({
+      description:
+        'build secrets by id (RUN --mount=type=secret,id=<id>), each a secret reference; mounted at /run/secrets/<id>',
+    }),
+  target: z.string().min(1).optional().meta({ description: 'Dockerfile stage to build' }),
+  platforms: z
+    .array(
+      z.string().regex(/^linux\/(amd64|arm64|arm\/v7|arm\/v6|386|ppc64le|s390x|riscv64)$/, {
+        error: 'a platform such as linux/amd64 or linux/arm64',
+      }),
+    )
+    .default([])
+    .meta({
+      description:
+        "platforms of a multi-arch image, one build each, published as one index digest; the image scan covers the first; default: the engine's platform",
+    }),
+});
+
 /** One deployable unit of the repository: a service with its toolchain, tests and image. */
 export const Component = z.strictObject({
   name: name.meta({
@@ -47,6 +87,7 @@ export const Component = z.strictObject({
     .optional()
     .meta({ description: 'repository name under the registry; default: the component name' }),
   junit: z.string().default('reports/junit.xml').meta({ description: 'JUnit XML file the tests write' }),
+  build: BuildOptions.optional().meta({ description: 'build args, secrets, target, platforms, context' }),
 });
 
 /** Where images are published. Absent: an ephemeral registry runs as a Dagger service (local runs only). */

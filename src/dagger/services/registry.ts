@@ -71,21 +71,28 @@ export function dockerConfigKey(host: string): string {
   return DOCKER_HUB.test(host) ? 'https://index.docker.io/v1/' : host;
 }
 
-/** Publishes a container as `<address>/<repository>:<tag>`; resolves to `repository@sha256:…`. */
+/**
+ * Publishes a container as `<address>/<repository>:<tag>`; resolves to `repository@sha256:…`. With
+ * `platformVariants` (publish from an empty container) the platforms are published as one multi-platform
+ * index and the digest is the index's (Dagger `Container.publish(platformVariants:)`, schema-v0.21.8 line 743).
+ */
 export function publishImage(
   ctr: Container,
   target: RegistryTarget,
   repository: string,
   tag: string,
+  platformVariants: readonly Container[] = [],
 ): Promise<string> {
   const address = `${target.address}/${repository}:${tag}`;
-  if (target.kind === 'embedded') return ctr.publish(address, { registryService: target.service });
+  const variants = platformVariants.length > 0 ? { platformVariants: [...platformVariants] } : {};
+  if (target.kind === 'embedded')
+    return ctr.publish(address, { registryService: target.service, ...variants });
   const { username, password } = target;
   const authed =
     username && password
       ? ctr.withRegistryAuth(registryAuthAddress(target.address), username, password)
       : ctr;
-  return authed.publish(address);
+  return authed.publish(address, variants);
 }
 
 /** The reference a tool container uses for an image: the embedded registry is reached by its alias. */
