@@ -1,6 +1,6 @@
-import type { RunOptions } from '../../runtime/types.ts';
 import type { ApprovalRecord, RunManifest } from '../manifest/schema.ts';
 import type { PlatformName } from '../platform.ts';
+import type { RunOptions } from '../run-options.ts';
 
 /** What an approval provider is asked to approve: one manifest content hash. */
 export interface ApprovalRequest {

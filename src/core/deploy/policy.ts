@@ -1,8 +1,14 @@
-import type { DeployImage } from '../../dagger/drivers/types.ts';
-import type { GantryConfig } from '../config/schema.ts';
+import type { Component, GantryConfig } from '../config/schema.ts';
 import { InputError, PolicyError } from '../errors.ts';
 import { parseImageRef } from '../image-ref.ts';
 import type { RunManifest } from '../manifest/schema.ts';
+
+/** One image to deploy, addressed by digest only (drivers derive repository and digest from `ref`). */
+export interface DeployImage {
+  component: Component;
+  /** `repository@sha256:…`. */
+  ref: string;
+}
 
 /** The images of every configured component, by digest, from the run manifest. */
 export function deployImages(config: Pick<GantryConfig, 'components'>, manifest: RunManifest): DeployImage[] {

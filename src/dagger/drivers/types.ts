@@ -1,5 +1,8 @@
 import type { Directory, Secret, Service } from '@dagger.io/dagger';
 import type { Component, Environment } from '../../core/config/schema.ts';
+import type { DeployImage } from '../../core/deploy/policy.ts';
+
+export type { DeployImage };
 
 /** A Kubernetes cluster the tools reach: a kubeconfig secret, plus the service when it runs in the engine. */
 export interface Cluster {
@@ -13,11 +16,6 @@ export interface Cluster {
  * One image to deploy, addressed by digest only. `ref` is the one reference that was verified and approved;
  * a driver that needs the repository or the digest derives them with `parseImageRef(ref)` (src/core/image-ref.ts).
  */
-export interface DeployImage {
-  component: Component;
-  /** `repository@sha256:…`. */
-  ref: string;
-}
 
 /** What a deploy driver is asked to do. */
 export interface DeployRequest {
