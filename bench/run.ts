@@ -69,6 +69,7 @@ const gate = await measureGate(100_000, runs);
 log('second run of an unchanged repository (two full runs against one engine)…');
 const rerun = {
   ...(await measureRerun()),
+  at: new Date().toISOString(),
   load: loadavg()
     .map((l) => l.toFixed(2))
     .join(' '),
