@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { measureGate } from './gate-throughput.ts';
 import { measureParallel, type ParallelRun } from './parallel.ts';
 import { multiComponentConfig, REPO_ROOT } from './pipeline.ts';
+import { measureRerun } from './rerun.ts';
 import { type BenchResults, headline, renderMarkdown } from './results.ts';
 import { measureRoundTrips, type RoundTrips } from './round-trips.ts';
 import { measureStartUp } from './startup.ts';
@@ -65,6 +66,15 @@ const startUp = await measureStartUp(runs);
 log(`gate throughput (${runs} runs each; gantry gate as whole processes, source and compiled)…`);
 const gate = await measureGate(100_000, runs);
 
+log('second run of an unchanged repository (two full runs against one engine)…');
+const rerun = {
+  ...(await measureRerun()),
+  at: new Date().toISOString(),
+  load: loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' '),
+};
+
 const results: BenchResults = {
   date: new Date().toISOString(),
   machine: {
@@ -80,6 +90,7 @@ const results: BenchResults = {
   parallelMulti,
   startUp,
   gate,
+  rerun,
 };
 for (const line of headline(results)) process.stdout.write(`${line}\n`);
 const file = join(REPO_ROOT, 'bench/RESULTS.md');
