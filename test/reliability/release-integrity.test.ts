@@ -61,7 +61,13 @@ const attested = (engine: TestEngine) =>
 /** Runs `gantry run <args>` in `ws` against a fresh engine sharing `registry`. */
 async function gantry(ws: Workspace, registry: AttestationRegistry, args: string[], env = {}, cwd = ROOT) {
   return withEngine(fullPipelineScenario({ attestations: registry }), async (engine) => ({
-    result: await ws.run(engine, args, env, cwd),
+    // The signing secrets are set, as the release job maps them in (the pre-flight checks they are).
+    result: await ws.run(
+      engine,
+      args,
+      { COSIGN_KEY: 'cosign-key', COSIGN_PASSWORD: 'cosign-password', ...env },
+      cwd,
+    ),
     engine,
   }));
 }
@@ -90,8 +96,9 @@ describe('deploy exactly the verified ref', () => {
       image.digest = OTHER_DIGEST;
     });
     const { result, engine } = await gantry(ws, registry, ['--only', 'deploy-production']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/disagrees with ref/);
+    // A digest swap is exit 4 (issue 11): Gantry never writes a record whose parts disagree.
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/MANIFEST_CHANGED[\s\S]*disagrees with ref/);
     expect(applied(engine)).toEqual([]);
     expect((await ws.readManifest()).deployments.filter((d) => d.environment === 'production')).toEqual([]);
   }, 90_000);

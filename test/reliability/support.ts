@@ -31,7 +31,7 @@ export const BASE_CONFIG = {
     },
     production: { driver: 'kubernetes', kustomize: 'k8s/overlays/production', approval: true },
   },
-  policy: join(ROOT, 'policies/default.yaml'),
+  policy: 'builtin:default',
 };
 
 /** A temporary work folder with a gantry.yaml and an out/ manifest path. */

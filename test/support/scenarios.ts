@@ -44,6 +44,8 @@ export interface StoredAttestation {
  */
 export class AttestationRegistry {
   readonly stored: StoredAttestation[] = [];
+  /** Digests a `cosign sign` ran on: the registry keeps signatures across jobs (engine sessions) too. */
+  readonly signed = new Set<string>();
   /** The attestations of `type` on `digest`. */
   of(digest: string, type: string): StoredAttestation[] {
     return this.stored.filter((a) => a.digest === digest && a.type === type);
@@ -149,8 +151,12 @@ function hostFile(steps: Step[]): string | undefined {
 export function fullPipelineScenario(options: PipelineScenarioOptions = {}): Scenario {
   const { execDelayMs = 0, exec = [], signed: signedBefore = [] } = options;
   const delay = execDelayMs ? { delayMs: execDelayMs } : {};
-  /** What was signed: the digests `cosign sign` was run on in this session, and those signed before. */
-  const signed = new Set(signedBefore);
+  /**
+   * What was signed: the digests `cosign sign` was run on, in this session or an earlier job's against the same
+   * registry (kept with the attestations), and those given as signed before.
+   */
+  const signed = (options.attestations ?? sharedAttestations).signed;
+  for (const digest of signedBefore) signed.add(digest);
   const recordSigning = (argv: string[]) => {
     const digest = argv[0] === 'cosign' && argv[1] === 'sign' ? digestOf(argv.at(-1)) : undefined;
     if (digest) signed.add(digest);

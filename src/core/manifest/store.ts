@@ -56,6 +56,16 @@ export function parseManifest(data: unknown, file: string): RunManifest {
   const result = RunManifestSchema.safeParse(data);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`);
+  // Gantry never writes an image record whose parts disagree: such a record was edited outside Gantry.
+  if (result.error.issues.every((i) => i.message.includes('disagrees with ref'))) {
+    throw new ApprovalError(
+      'MANIFEST_CHANGED',
+      `run manifest ${file} was changed outside Gantry:\n${lines.join('\n')}`,
+      {
+        hint: 'use the manifest artifact of the earlier job unchanged, or delete it and run from the first stage',
+      },
+    );
+  }
   throw new InputError('MANIFEST_INVALID', `run manifest ${file} is not valid:\n${lines.join('\n')}`, {
     hint: 'use the manifest written by the earlier job unchanged, or delete it and run from the first stage',
   });
