@@ -212,7 +212,8 @@ export const Environment = z.strictObject({
   kubeconfig: SecretRef.optional().meta({ description: 'kubeconfig as a secret; absent: embedded k3s' }),
   url: z.url().optional().meta({ description: 'public URL, shown on the CI deployment and in the summary' }),
   smoke: SmokeCheck.default({ path: '/healthz', status: 200, port: 8080 }).meta({
-    description: 'checked after each rollout (kubernetes and helm); a failure rolls back',
+    description:
+      'checked after each rollout (kubernetes and helm), for each component unless the component sets its own smoke; a failure rolls back',
   }),
   approval: z.boolean().optional().meta({
     description: 'require an approval (stage approve-<name>) before deploying; default true for production',
