@@ -170,7 +170,7 @@ describe('kubernetes driver, two components sharing one overlay (wire)', () => {
   const image = (name: string, path: string, extra: Record<string, unknown> = {}): DeployImage => {
     const repository = `localhost:5000/${name}`;
     const component = Component.parse({ name, path, ...extra });
-    return { component, repository, digest: DIGEST, ref: `${repository}@${DIGEST}` };
+    return { component, ref: `${repository}@${DIGEST}` };
   };
   const monorepo = (): DeployRequest => ({
     ...request({ kustomize: '../../k8s/overlays/staging' })(),
