@@ -81,6 +81,8 @@ export const ERROR_CODES = {
   INTERRUPTED: ExitCode.stageFailed,
   KUSTOMIZATION_INVALID: ExitCode.invalidInput,
   KUSTOMIZATION_MISSING: ExitCode.invalidInput,
+  KUSTOMIZE_OUTSIDE_COMPONENT: ExitCode.invalidInput,
+  KUSTOMIZE_OUTSIDE_REPO: ExitCode.invalidInput,
   MANIFEST_CHANGED: ExitCode.approval,
   MANIFEST_INVALID: ExitCode.invalidInput,
   MANIFEST_UNREADABLE: ExitCode.invalidInput,

@@ -105,6 +105,7 @@ export function deployStage(environment: string, options: DeployStageOptions = {
         namespace: settings.namespace ?? environment,
         images,
         source: (component) => checkout(join(ctx.repoRoot, component.path)),
+        repo: (path) => checkout(join(ctx.repoRoot, path)),
         cluster,
         runId: manifest.runId,
         deployId: `${manifest.runId}-${environment}-${at.getTime()}`,

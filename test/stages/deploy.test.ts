@@ -138,6 +138,26 @@ describe('deploy-staging (wire)', () => {
     });
   });
 
+  it('applies an overlay outside the component folder from the repository part holding both', async () => {
+    // The component is examples/hello-api/src; its overlay is ../k8s/overlays/staging from there.
+    const ctx = await context(
+      released(),
+      {},
+      {
+        components: [{ name: 'hello-api', path: 'examples/hello-api/src' }],
+        environments: { staging: { kustomize: '../k8s/overlays/staging' } },
+      },
+    );
+    const { error, execs } = await run([deployStagingStage], ctx, [{ argv: SMOKE_SCRIPT, stdout: '200' }]);
+    expect(error).toBeUndefined();
+    const apply = execs[index(execs, 'kubectl apply')];
+    expect(apply?.argv).toEqual(['kubectl', 'apply', '-k', 'k8s/overlays/staging']);
+    const copy = apply?.copies.find((c) => c.path === '/work');
+    expect(copy?.source.find((s) => s.field === 'directory')?.args.path).toBe(
+      join(REPO_ROOT, 'examples/hello-api'),
+    );
+  });
+
   it('refuses an unsigned image (exit 3) before touching the cluster', async () => {
     const ctx = await context(released((m) => delete m.components['hello-api']?.signature));
     const { error, execs } = await run([deployStagingStage], ctx);

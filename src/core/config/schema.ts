@@ -66,6 +66,38 @@ export const BuildOptions = z.strictObject({
     }),
 });
 
+/** A smoke check run against the deployed service. */
+export const SmokeCheck = z.strictObject({
+  path: z.string().startsWith('/').default('/healthz').meta({ description: 'HTTP path requested' }),
+  status: z.number().int().min(100).max(599).default(200).meta({ description: 'expected HTTP status' }),
+  port: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .default(8080)
+    .meta({ description: 'container port of the Deployment, reached through kubectl port-forward' }),
+});
+
+/**
+ * A component's own smoke check: `false` for a component without HTTP (a worker), or fields that replace the
+ * environment's `smoke` for this component (the rest is taken from the environment).
+ */
+export const ComponentSmoke = z.union([
+  z.literal(false),
+  z.strictObject({
+    path: z.string().startsWith('/').optional().meta({ description: 'HTTP path requested' }),
+    status: z.number().int().min(100).max(599).optional().meta({ description: 'expected HTTP status' }),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .meta({ description: 'container port of the Deployment' }),
+  }),
+]);
+
 /** One deployable unit of the repository: a service with its toolchain, tests and image. */
 export const Component = z.strictObject({
   name: name.meta({
@@ -88,6 +120,10 @@ export const Component = z.strictObject({
     .meta({ description: 'repository name under the registry; default: the component name' }),
   junit: z.string().default('reports/junit.xml').meta({ description: 'JUnit XML file the tests write' }),
   build: BuildOptions.optional().meta({ description: 'build args, secrets, target, platforms, context' }),
+  smoke: ComponentSmoke.optional().meta({
+    description:
+      "false: no smoke check (a component without HTTP); { path, status, port }: replaces those fields of the environment's smoke; default: the environment's smoke",
+  }),
 });
 
 /** Where images are published. Absent: an ephemeral registry runs as a Dagger service (local runs only). */
@@ -97,19 +133,6 @@ export const Registry = z.strictObject({
   }),
   username: z.string().min(1).optional().meta({ description: 'user name (not secret)' }),
   password: SecretRef.optional(),
-});
-
-/** A smoke check run against the deployed service. */
-export const SmokeCheck = z.strictObject({
-  path: z.string().startsWith('/').default('/healthz').meta({ description: 'HTTP path requested' }),
-  status: z.number().int().min(100).max(599).default(200).meta({ description: 'expected HTTP status' }),
-  port: z
-    .number()
-    .int()
-    .min(1)
-    .max(65535)
-    .default(8080)
-    .meta({ description: 'container port of the Deployment, reached through kubectl port-forward' }),
 });
 
 /** Helm settings of an environment whose driver is `helm`. */
@@ -182,14 +205,15 @@ export const Environment = z.strictObject({
       'kubernetes | helm | gitops, or a driver the pipeline registers (standardStages({ drivers }))',
   }),
   namespace: name.optional().meta({ description: 'default: the environment name' }),
-  kustomize: z
-    .string()
-    .optional()
-    .meta({ description: 'kustomize directory, relative to the component path' }),
+  kustomize: z.string().optional().meta({
+    description:
+      'kustomize directory, relative to the component path (may lead out of it, e.g. ../../k8s/overlays/staging; it must stay in the repository); components resolving to the same directory are applied together, once',
+  }),
   kubeconfig: SecretRef.optional().meta({ description: 'kubeconfig as a secret; absent: embedded k3s' }),
   url: z.url().optional().meta({ description: 'public URL, shown on the CI deployment and in the summary' }),
   smoke: SmokeCheck.default({ path: '/healthz', status: 200, port: 8080 }).meta({
-    description: 'checked after each rollout (kubernetes and helm); a failure rolls back',
+    description:
+      'checked after each rollout (kubernetes and helm), for each component unless the component sets its own smoke; a failure rolls back',
   }),
   approval: z.boolean().optional().meta({
     description: 'require an approval (stage approve-<name>) before deploying; default true for production',
@@ -320,6 +344,15 @@ export type Environment = z.infer<typeof Environment>;
 /** Whether an environment requires an approval before its deploy: explicit, else only `production`. */
 export function requiresApproval(environment: Pick<Environment, 'name' | 'approval'>): boolean {
   return environment.approval ?? environment.name === 'production';
+}
+
+/** The smoke check a component gets in an environment: none when the component says `smoke: false`. */
+export function smokeOf(
+  component: Pick<Component, 'smoke'>,
+  environment: Pick<Environment, 'smoke'>,
+): Environment['smoke'] | undefined {
+  if (component.smoke === false) return undefined;
+  return { ...environment.smoke, ...component.smoke };
 }
 
 /**

@@ -29,6 +29,11 @@ export interface DeployRequest {
   images: DeployImage[];
   /** A component's source directory (its kustomize overlay or chart lives there). */
   source(component: Component): Directory;
+  /**
+   * A folder of the repository, by its path relative to the repository root (normalized, never leading out
+   * of it): what a kustomize overlay outside its component folder is applied from.
+   */
+  repo?(path: string): Directory;
   /** The cluster (kubernetes and helm drivers). */
   cluster?: Cluster | undefined;
   /** Run id, written into GitOps commits. */

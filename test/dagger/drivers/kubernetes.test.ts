@@ -1,9 +1,12 @@
 import { join } from 'node:path';
+import { dag } from '@dagger.io/dagger';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { Component } from '../../../src/core/config/schema.ts';
 import { IMAGES } from '../../../src/core/images.ts';
 import { KUBECONFIG_PATH, SMOKE_SCRIPT } from '../../../src/dagger/drivers/kubectl.ts';
-import { kubernetesDriver } from '../../../src/dagger/drivers/kubernetes.ts';
+import { kubernetesDriver, overlayGroups } from '../../../src/dagger/drivers/kubernetes.ts';
+import type { DeployImage, DeployRequest } from '../../../src/dagger/drivers/types.ts';
 import type { ExecRecord, ExecRule } from '../../support/engine/index.ts';
 import { DIGEST, KUBECONFIG, ROOT, request, runDriver, stagingOverlay } from './support.ts';
 
@@ -150,5 +153,102 @@ describe('kubernetes driver (wire)', () => {
     expect(String((error as Error).message)).toMatch(
       /answered 503.*rollback failed too: error: you cannot rollback a paused/s,
     );
+  });
+});
+
+/**
+ * A monorepo: an api (HTTP) and a worker (no HTTP, `smoke: false`) under services/, sharing the overlay
+ * k8s/overlays/staging, reached from each component folder as ../../k8s/overlays/staging. The overlay names its
+ * base as ../../base; kubectl sees only what is copied into its container, so the copy must hold the overlay
+ * and what it refers to: the repository part holding the components and the overlay.
+ */
+describe('kubernetes driver, two components sharing one overlay (wire)', () => {
+  const REPO = '/repo';
+  const SHARED = 'k8s/overlays/staging/kustomization.yaml';
+  const overlayText =
+    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\nresources:\n  - ../../base\n';
+  const image = (name: string, path: string, extra: Record<string, unknown> = {}): DeployImage => {
+    const repository = `localhost:5000/${name}`;
+    const component = Component.parse({ name, path, ...extra });
+    return { component, ref: `${repository}@${DIGEST}` };
+  };
+  const monorepo = (): DeployRequest => ({
+    ...request({ kustomize: '../../k8s/overlays/staging' })(),
+    images: [image('api', 'services/api'), image('worker', 'services/worker', { smoke: false })],
+    source: (c) => dag.host().directory(join(REPO, c.path)),
+    repo: (path) => dag.host().directory(join(REPO, path)),
+  });
+  const run = (rules: ExecRule[]) =>
+    runDriver(
+      { files: { [join(REPO, SHARED)]: overlayText }, exec: rules },
+      (r) => kubernetesDriver().deploy(r),
+      monorepo,
+    );
+
+  it('groups by resolved overlay, mounting the smallest folder holding components and overlay', () => {
+    const groups = overlayGroups(monorepo().images, '../../k8s/overlays/staging');
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({
+      overlay: 'k8s/overlays/staging',
+      root: '.',
+      dir: 'k8s/overlays/staging',
+    });
+    // Inside the component folder, the component folder stays the root (the documented default).
+    expect(overlayGroups([image('api', 'services/api')], 'k8s/staging')[0]).toMatchObject({
+      overlay: 'services/api/k8s/staging',
+      root: 'services/api',
+      dir: 'k8s/staging',
+    });
+    expect(() => overlayGroups([image('api', 'services/api')], '../../../elsewhere')).toThrow(
+      /leads out of the repository/,
+    );
+  });
+
+  it('applies the shared overlay once with both images pinned, and smoke-checks only the api', async () => {
+    const { engine, outcome, error } = await run([{ argv: SMOKE_SCRIPT, stdout: '200' }]);
+    expect(error).toBeUndefined();
+    expect(outcome).toMatchObject({ result: 'deployed', target: 'shop' });
+    const execs = engine.execs();
+    const applies = execs.filter((e) => e.argv.join(' ').startsWith('kubectl apply'));
+    expect(applies).toHaveLength(1);
+    expect(applies[0]?.argv).toEqual(['kubectl', 'apply', '-k', 'k8s/overlays/staging']);
+    // The repository root is what is copied to /work, so ../../base resolves.
+    const copy = applies[0]?.copies.find((c) => c.path === '/work');
+    expect(copy?.source.find((s) => s.field === 'directory')?.args.path).toBe(REPO);
+    const written = applies[0]?.steps.find((s) => s.field === 'withNewFile');
+    expect(written?.args.path).toBe(`/work/${SHARED}`);
+    expect(parse(String(written?.args.contents)).images).toEqual([
+      { name: 'api', newName: 'localhost:5000/api', digest: DIGEST },
+      { name: 'worker', newName: 'localhost:5000/worker', digest: DIGEST },
+    ]);
+    const rollouts = execs.filter((e) => e.argv.join(' ').startsWith('kubectl rollout status'));
+    expect(rollouts.map((e) => e.argv[3]).sort()).toEqual(['deployment/api', 'deployment/worker']);
+    const smokes = execs.filter((e) => e.image === IMAGES.curl);
+    expect(smokes.map((e) => e.env.SMOKE_DEPLOYMENT)).toEqual(['api']);
+  });
+
+  it('a failing api smoke check rolls back both Deployments and reports the smoke failure', async () => {
+    const { engine, outcome } = await run([{ argv: SMOKE_SCRIPT, stdout: '503' }]);
+    expect(outcome).toMatchObject({ result: 'rolled-back', target: 'shop' });
+    expect(outcome?.message).toMatch(/^api: smoke check GET \/healthz answered 503, expected 200$/);
+    const undos = argvOf(engine.execs()).filter((a) => a.includes('rollout undo'));
+    expect(undos.sort()).toEqual([
+      'kubectl rollout undo deployment/api -n shop',
+      'kubectl rollout undo deployment/worker -n shop',
+    ]);
+  });
+
+  it('a component can replace fields of the environment smoke check', async () => {
+    const make = (): DeployRequest => ({
+      ...monorepo(),
+      images: [image('api', 'services/api', { smoke: { port: 9000, path: '/ready' } })],
+    });
+    const { engine } = await runDriver(
+      { files: { [join(REPO, SHARED)]: overlayText }, exec: [{ argv: SMOKE_SCRIPT, stdout: '200' }] },
+      (r) => kubernetesDriver().deploy(r),
+      make,
+    );
+    const smoke = engine.execs().find((e) => e.image === IMAGES.curl);
+    expect(smoke?.env).toMatchObject({ SMOKE_PORT: '9000', SMOKE_PATH: '/ready', SMOKE_DEPLOYMENT: 'api' });
   });
 });
