@@ -41,10 +41,21 @@ describe('actionlint', () => {
     ['custom, local', customShape, undefined],
     ['custom, pinned', customShape, { source: { kind: 'pinned', ref: 'a'.repeat(40), tag: 'v0.2.0' } }],
     ['two gates, local', twoGatesShape, undefined],
+    ['custom with GitHub build provenance', { ...customShape, githubAttestation: true }, undefined],
   ] as const;
   it.each(generated)('the workflow generated for %s has no findings', async (_name, shape, options) => {
     const content = generateGithub(shape, options)[0]?.content as string;
     expect(await lint('gantry.yml', content)).toEqual([]);
+  });
+
+  it("with provenance.githubAttestation the signing job attests with GitHub's own action, pinned by SHA", () => {
+    const content = generateGithub({ ...customShape, githubAttestation: true })[0]?.content as string;
+    const plain = generateGithub(customShape)[0]?.content as string;
+    expect(content).toMatch(/attestations: write/);
+    expect(content).toMatch(
+      /uses: actions\/attest-build-provenance@[0-9a-f]{40} # v4\.1\.0\n\s+with:\n\s+subject-checksums: out\/attest-subjects\.txt/,
+    );
+    expect(plain).not.toMatch(/attest-build-provenance|attestations: write/);
   });
 
   it.each(workflows)('%s has no findings', async (file) => {

@@ -28,6 +28,8 @@ export const PINNED_ACTIONS = {
   uploadArtifact: 'actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2',
   downloadArtifact: 'actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0',
   uploadSarif: 'github/codeql-action/upload-sarif@8aad20d150bbac5944a9f9d289da16a4b0d87c1e # v4.36.2',
+  // actions/attest-build-provenance v4.1.0 (its tag's commit); input subject-checksums (action.yml at v4.1.0).
+  attestBuildProvenance: 'actions/attest-build-provenance@a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32 # v4.1.0',
 } as const;
 
 /** Where the generated workflow is written. */
@@ -47,7 +49,9 @@ export function generateGithub(shape: CiShape, options?: CiGenerateOptions): CiF
   const phases = renderPhases(shape);
   const jobs: Record<string, unknown> = {};
   for (const phase of phases)
-    jobs[phase.name] = phase.approval ? approveJob(phase, opts) : phaseJob(phase, opts);
+    jobs[phase.name] = phase.approval
+      ? approveJob(phase, opts)
+      : phaseJob(phase, opts, shape.githubAttestation === true);
   if (shape.finally) {
     jobs.finally = {
       name: `finally (${shape.finally.stages.join(', ')})`,
@@ -98,10 +102,13 @@ export function generateGithub(shape: CiShape, options?: CiGenerateOptions): CiF
   ];
 }
 
-function phaseJob(phase: RenderedPhase, opts: ResolvedCiOptions): Record<string, unknown> {
+function phaseJob(phase: RenderedPhase, opts: ResolvedCiOptions, attest = false): Record<string, unknown> {
   const scans = phase.stages.some((s) => s === 'scan' || s === 'build');
   const env = phase.environment;
   const publishes = phase.stages.some((s) => s === 'build' || s === 'sign');
+  // GitHub's own build provenance, next to Gantry's SLSA v1 attestation, in the job that signs: the sign stage
+  // writes out/attest-subjects.txt (sha256sum form) for the action's subject-checksums input.
+  const attests = attest && phase.stages.includes('sign');
   return {
     name: phaseTitle(phase),
     ...needsAndIf(phase),
@@ -112,6 +119,7 @@ function phaseJob(phase: RenderedPhase, opts: ResolvedCiOptions): Record<string,
       ...(scans ? { actions: 'read', 'security-events': 'write' } : {}),
       // Publishing and keyless signing (Gantry asks for the OIDC token itself); deploys only read images.
       ...(publishes ? { packages: 'write', 'id-token': 'write' } : phase.release ? { packages: 'read' } : {}),
+      ...(attests ? { attestations: 'write' } : {}),
     },
     ...(env === undefined ? {} : { environment: environment(phase, env) }),
     concurrency:
@@ -138,6 +146,16 @@ function phaseJob(phase: RenderedPhase, opts: ResolvedCiOptions): Record<string,
             : {}),
         },
       },
+      ...(attests
+        ? [
+            {
+              name: 'GitHub build provenance (gh attestation verify)',
+              if: "hashFiles('out/attest-subjects.txt') != ''",
+              uses: PINNED_ACTIONS.attestBuildProvenance,
+              with: { 'subject-checksums': 'out/attest-subjects.txt' },
+            },
+          ]
+        : []),
       ...(scans
         ? [
             {

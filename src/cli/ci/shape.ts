@@ -41,6 +41,8 @@ export interface CiShape {
    * `when: always`, `post { always }`), with `gantry run --always-only`. Absent when there are none.
    */
   finally?: { stages: string[]; secrets: string[] } | undefined;
+  /** Also attest each image with the platform's own build-provenance action (`provenance.githubAttestation`). */
+  githubAttestation?: boolean | undefined;
 }
 
 /** Secret URIs the standard stages read from gantry.yaml, by stage. */
@@ -99,6 +101,7 @@ export function ciShape(pipeline: ResolvedPipeline, config: GantryConfig): CiSha
   return {
     project: config.name,
     phases,
+    ...(config.provenance?.githubAttestation ? { githubAttestation: true } : {}),
     ...(finals.length > 0
       ? {
           finally: {
