@@ -27,8 +27,17 @@ import type { RunManifest } from '../../src/core/manifest/schema.ts';
 import { startTestEngine, type TestEngine } from '../support/engine/index.ts';
 import { phasesOf } from '../support/pipeline.ts';
 import { fullPipelineScenario } from '../support/scenarios.ts';
+import { KEY_SIGNING } from '../support/signing.ts';
 import { repoRoot } from './support/repo.ts';
 import { npxNode22, run, TOOL_VERSIONS, unavailable } from './support/tools.ts';
+
+/** The CI/CD variables that hold the signing and approval keys (masked, protected variables on GitLab). */
+const SIGNING_SECRETS = {
+  COSIGN_KEY: 'release-key',
+  COSIGN_PASSWORD: 'release-key-password',
+  GANTRY_APPROVAL_KEY: 'approval-key',
+  GANTRY_APPROVAL_PASSWORD: 'approval-key-password',
+};
 
 const PHASES = phasesOf();
 
@@ -68,6 +77,11 @@ async function makeRepo(mutate: (template: string) => string = (t) => t): Promis
       filter: (src) => notBuildOutput(src.slice(repoRoot.length - 1)),
     });
   }
+  // On CI an approval is signed by an approval key only the approve job gets, never a key made for the run
+  // (issue 11): the project signs in key mode with a separate approval key (the wire engine plays cosign).
+  const config = parseDocument(await readFile(join(dir, 'gantry.yaml'), 'utf8'));
+  config.set('signing', KEY_SIGNING);
+  await writeFile(join(dir, 'gantry.yaml'), config.toString());
   // The component: a spec document, `---`, then the jobs. Only the jobs document is edited.
   const [spec, jobs] = (await readFile(join(repoRoot, GITLAB_COMPONENT), 'utf8')).split(/^---\n/m);
   const template = parseDocument(jobs ?? '');
@@ -127,7 +141,7 @@ describe.skipIf(skipReason !== undefined)('gitlab-ci-local', () => {
     head = (await git(dir, 'rev-parse', 'HEAD')).stdout.trim();
     engine = await startTestEngine(fullPipelineScenario());
     const gantry = `${process.execPath} ${join(repoRoot, 'node_modules/tsx/dist/cli.mjs')} ${join(repoRoot, 'pipeline/main.ts')}`;
-    const variables = { ...engine.env, GANTRY: gantry, GITLAB_CI: 'true' };
+    const variables = { ...engine.env, GANTRY: gantry, GITLAB_CI: 'true', ...SIGNING_SECRETS };
     // First without --manual, with jobs that only print: the approval job must not start by itself. The same
     // with `when: manual` removed from the component shows that this run would notice.
     const printOnly = ['--variable', 'GANTRY=echo gantry', '--variable', 'GITLAB_CI=true'];

@@ -13,6 +13,7 @@ import { APPROVAL_PREDICATE_TYPE } from '../../src/core/approval/statement.ts';
 import { contentHash } from '../../src/core/manifest/store.ts';
 import type { TestEngine } from '../support/engine/index.ts';
 import { AttestationRegistry, fullPipelineScenario } from '../support/scenarios.ts';
+import { KEY_SIGNING } from '../support/signing.ts';
 import { BASE_CONFIG, ROOT, type Workspace, withEngine, workspace } from './support.ts';
 
 const git = promisify(execFile);
@@ -26,18 +27,7 @@ const OTHER_DIGEST = `sha256:${'e'.repeat(64)}`;
 /** Key mode with a separate approval key: what a CI configuration uses (generated keys are refused there). */
 const KEY_CONFIG = {
   ...BASE_CONFIG,
-  signing: {
-    mode: 'key',
-    key: 'env://COSIGN_KEY',
-    password: 'env://COSIGN_PASSWORD',
-    publicKey: 'policies/kyverno/cosign.pub',
-    approval: {
-      mode: 'key',
-      key: 'env://GANTRY_APPROVAL_KEY',
-      password: 'env://GANTRY_APPROVAL_PASSWORD',
-      publicKey: 'policies/kyverno/approval.pub',
-    },
-  },
+  signing: KEY_SIGNING,
 };
 const github = (runId: string, extra: Record<string, string> = {}) => ({
   GITHUB_ACTIONS: 'true',

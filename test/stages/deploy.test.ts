@@ -16,6 +16,7 @@ import { createApproveStage } from '../../src/stages/approve.ts';
 import { deployProductionStage, deployStagingStage } from '../../src/stages/deploy.ts';
 import { type ExecRecord, type ExecRule, startTestEngine, type TestEngine } from '../support/engine/index.ts';
 import { AttestationRegistry, fullPipelineScenario, KUBECONFIG, PUBLIC_KEY } from '../support/scenarios.ts';
+import { KEY_SIGNING } from '../support/signing.ts';
 import { COMMIT, liveTree, REPO_ROOT, stageContext, type TempRepo } from './support.ts';
 
 const DIGEST = `sha256:${'e1'.repeat(32)}`;
@@ -273,18 +274,7 @@ describe('deploy-production (wire)', () => {
 
   it('on CI, checks the signed approval field by field against this job: replay, other environment, commit or platform refused', async () => {
     const KEYS = {
-      signing: {
-        mode: 'key',
-        key: 'env://COSIGN_KEY',
-        password: 'env://COSIGN_PASSWORD',
-        publicKey: 'policies/kyverno/cosign.pub',
-        approval: {
-          mode: 'key',
-          key: 'env://GANTRY_APPROVAL_KEY',
-          password: 'env://GANTRY_APPROVAL_PASSWORD',
-          publicKey: 'policies/kyverno/approval.pub',
-        },
-      },
+      signing: KEY_SIGNING,
     };
     const env = { GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '42', GITHUB_ACTOR: 'ceo' };
     const m = released();

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError, StageError } from '../../src/core/errors.ts';
+import { InputError, PolicyError, StageError } from '../../src/core/errors.ts';
 import { IMAGES } from '../../src/core/images.ts';
 import { assertDigestRef } from '../../src/dagger/tools/cosign.ts';
 import { signatureTag, signStage } from '../../src/stages/sign.ts';
@@ -271,7 +271,7 @@ describe('sign stage (wire)', () => {
 describe('digest references', () => {
   it('accepts only repository@sha256 references', () => {
     expect(assertDigestRef(REF)).toBe(REF);
-    expect(() => assertDigestRef('localhost:5000/api:latest')).toThrow(StageError);
+    expect(() => assertDigestRef('localhost:5000/api:latest')).toThrow(PolicyError);
     expect(() => assertDigestRef('localhost:5000/api@sha256:abc')).toThrow(/by digest only/);
   });
 

@@ -12,6 +12,7 @@ import { APPROVAL_PREDICATE_TYPE, type ApprovalPredicate } from '../../../src/co
 import { runCli } from '../../support/cli.ts';
 import { startTestEngine } from '../../support/engine/index.ts';
 import { AttestationRegistry, fullPipelineScenario } from '../../support/scenarios.ts';
+import { KEY_SIGNING } from '../../support/signing.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -31,18 +32,7 @@ const CONFIG = {
     staging: { kustomize: 'k8s/overlays/staging', kubeconfig: 'env://KUBECONFIG_DATA' },
     production: { kustomize: 'k8s/overlays/production', kubeconfig: 'env://KUBECONFIG_DATA' },
   },
-  signing: {
-    mode: 'key',
-    key: 'env://COSIGN_KEY',
-    password: 'env://COSIGN_PASSWORD',
-    publicKey: 'policies/kyverno/cosign.pub',
-    approval: {
-      mode: 'key',
-      key: 'env://GANTRY_APPROVAL_KEY',
-      password: 'env://GANTRY_APPROVAL_PASSWORD',
-      publicKey: 'policies/kyverno/approval.pub',
-    },
-  },
+  signing: KEY_SIGNING,
   policy: join(ROOT, 'policies/default.yaml'),
 };
 
@@ -68,7 +58,7 @@ async function deploy(release: string, registry: AttestationRegistry) {
   dir = await mkdtemp(join(tmpdir(), 'gantry-redeploy-'));
   const config = join(dir, 'gantry.yaml');
   await writeFile(config, stringify(CONFIG));
-  const engine = await startTestEngine(fullPipelineScenario({ attestations: registry }));
+  const engine = await startTestEngine(fullPipelineScenario({ attestations: registry, signed: [DIGEST] }));
   try {
     const result = await engine.run(() =>
       runCli(
