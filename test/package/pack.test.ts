@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { IMAGES } from '../../src/core/images.ts';
 import { startTestEngine } from '../support/engine/index.ts';
 
 const exec = promisify(execFile);
@@ -202,7 +203,7 @@ describe('the packed package', () => {
       expect(engine.requests.every((r) => r.valid)).toBe(true);
       const argv = engine.execs().map((e) => e.argv.join(' '));
       expect(argv).toEqual(expect.arrayContaining(['npm ci --no-audit --no-fund', 'npm test']));
-      expect(engine.execs().every((e) => e.image === 'node:22.11.0-alpine3.20')).toBe(true);
+      expect(engine.execs().every((e) => e.image === IMAGES.node)).toBe(true);
     } finally {
       await engine.close();
     }
