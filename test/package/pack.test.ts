@@ -152,7 +152,7 @@ describe('the packed package', () => {
     ]) {
       expect(await readFile(join(pkg, file), 'utf8')).toBe(await readFile(join(root, file), 'utf8'));
     }
-  });
+  }, 180_000);
 
   it('type-checks a three-stage pipeline composed from its steps', async () => {
     await exec(join(root, 'node_modules', '.bin', 'tsc'), ['-p', project]);
@@ -171,7 +171,7 @@ describe('the packed package', () => {
     ).rejects.toMatchObject({
       stdout: expect.stringContaining("Type 'Directory' is not assignable to type 'number'"),
     });
-  });
+  }, 180_000);
 
   it("runs the team's pipeline/main.ts, its own stage included, against the wire-test engine", async () => {
     const engine = await startTestEngine({ exec: [{ argv: ['echo', 'hello'], stdout: 'hello\n' }] });
@@ -189,7 +189,7 @@ describe('the packed package', () => {
     } finally {
       await engine.close();
     }
-  });
+  }, 180_000);
 
   it('runs that pipeline against the wire-test engine', async () => {
     const engine = await startTestEngine({ exec: [{ argv: ['npm', 'test'], stdout: 'ok\n' }] });
@@ -207,5 +207,5 @@ describe('the packed package', () => {
     } finally {
       await engine.close();
     }
-  });
+  }, 180_000);
 });
