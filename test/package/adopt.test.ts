@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { laptopEnv } from '../support/ci-systems.ts';
 import { startTestEngine } from '../support/engine/index.ts';
 import { fullPipelineScenario } from '../support/scenarios.ts';
 
@@ -147,7 +148,8 @@ describe('adopting gantry in a fresh repository', () => {
       const { stdout, stderr } = await exec(
         join(project, 'node_modules', '.bin', 'tsx'),
         ['pipeline/main.ts', '--yes'],
-        { cwd: project, env: { ...process.env, ...engine.env }, maxBuffer: 64 << 20 },
+        // A new user on a laptop (--yes is refused on CI, and the suite itself may run on CI).
+        { cwd: project, env: { ...laptopEnv(), ...engine.env }, maxBuffer: 64 << 20 },
       ).catch((e: { stdout: string; stderr: string; code: number }) => {
         throw new Error(`exit ${e.code}\n${e.stdout}\n${e.stderr}`);
       });

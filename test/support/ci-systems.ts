@@ -20,3 +20,35 @@ export function envOf(spec: unknown): Record<string, string> {
 
 /** Every CI system ci-info knows, with its environment. */
 export const CI_SYSTEMS = CI_VENDORS.map((v) => ({ name: v.name, constant: v.constant, env: envOf(v.env) }));
+
+/** Every variable name a CI definition reads. */
+function namesOf(spec: unknown): string[] {
+  if (Array.isArray(spec)) return spec.flatMap(namesOf);
+  if (typeof spec === 'string') return [spec];
+  const obj = spec as Record<string, unknown>;
+  if (typeof obj.env === 'string') return [obj.env];
+  if (Array.isArray(obj.any)) return obj.any.map(String);
+  return Object.keys(obj);
+}
+
+/** Names that mean "on CI" to ci-info without naming a vendor (its `isCI`). */
+const GENERIC = [
+  'BUILD_ID',
+  'BUILD_NUMBER',
+  'CI',
+  'CI_APP_ID',
+  'CI_BUILD_ID',
+  'CI_BUILD_NUMBER',
+  'CI_NAME',
+  'CONTINUOUS_INTEGRATION',
+  'RUN_ID',
+];
+
+/**
+ * `env` as on a laptop: without any variable a CI system sets, so a test of the local path (a person running
+ * `gantry` at their desk) behaves the same when the suite itself runs on CI.
+ */
+export function laptopEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const drop = new Set([...GENERIC, ...CI_VENDORS.flatMap((v) => namesOf(v.env))]);
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !drop.has(name)));
+}
