@@ -225,7 +225,7 @@ export async function verifyApproval(
       toolRef(options.registry, expected.ref),
       APPROVAL_PREDICATE_TYPE,
       verifier,
-      cosign,
+      { ...cosign, runId: expected.manifestRunId },
     ).stdout();
   } catch (error) {
     if (!(error instanceof ExecError)) throw error;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { newManifest, readManifest, writeManifest } from '../../src/core/manifest/store.ts';
+import { contentHash, newManifest, readManifest, writeManifest } from '../../src/core/manifest/store.ts';
 
 const exec = promisify(execFile);
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
@@ -56,7 +56,7 @@ describe('writeFileAtomic: a crash never leaves a half-written manifest', () => 
     const { dir, file, old, before } = await previous();
     expect((await crashWhileWriting(file, dir, 'mid-write')).signal).toBe('SIGKILL');
     expect(await readFile(file, 'utf8')).toBe(before);
-    expect(await readManifest(file)).toEqual(old);
+    expect(await readManifest(file)).toEqual({ ...old, contentHash: contentHash(old) });
   });
 
   it('killed (SIGKILL) between write and rename: the previous manifest is intact', async () => {
@@ -64,10 +64,13 @@ describe('writeFileAtomic: a crash never leaves a half-written manifest', () => 
     const { signal, written } = await crashWhileWriting(file, dir, 'before-rename');
     expect(signal).toBe('SIGKILL');
     expect(await readFile(file, 'utf8')).toBe(before);
-    expect(await readManifest(file)).toEqual(old);
+    expect(await readManifest(file)).toEqual({ ...old, contentHash: contentHash(old) });
     // The whole new content was written, to a temporary file beside the target: only the rename was missing.
     const temps = (await readdir(dir)).filter((f) => f.endsWith('.tmp'));
     expect(temps).toHaveLength(1);
-    expect(JSON.parse(await readFile(join(dir, temps[0] ?? ''), 'utf8'))).toEqual(written);
+    expect(JSON.parse(await readFile(join(dir, temps[0] ?? ''), 'utf8'))).toEqual({
+      ...written,
+      contentHash: contentHash(written),
+    });
   });
 });

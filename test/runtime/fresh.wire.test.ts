@@ -48,6 +48,7 @@ describe('fresh-per-run execs (wire)', () => {
       /^trivy image --input/,
       /^trivy convert /,
       /^cosign verify /,
+      /^cosign verify-attestation /,
     ]) {
       expect(
         freshLines.some((l) => expected.test(l)),
@@ -55,7 +56,7 @@ describe('fresh-per-run execs (wire)', () => {
       ).toBe(true);
     }
     // Staging and production verify the same digest in one run: one exec (same run id), no cosign verify cached.
-    expect(freshLines.filter((l) => l.startsWith('cosign verify'))).toHaveLength(1);
+    expect(freshLines.filter((l) => l.startsWith('cosign verify '))).toHaveLength(1);
     expect(cached.some((x) => line(x).startsWith('cosign verify'))).toBe(false);
     // deps, test and signing stay cached: same inputs, same result.
     const cachedLines = cached.map(line);

@@ -183,7 +183,8 @@ export function cosignVerifyAttestation(
   verifier: CosignVerifier,
   options: CosignOptions = {},
 ): Container {
-  const ctr = cosignContainer(options);
+  // Fresh every run, like `cosign verify`: the registry's attestations change, Dagger's cache key does not.
+  const ctr = cosignContainer(options).with(freshPerRun(options.runId));
   const withKey = verifier.mode === 'key' ? ctr.withMountedFile(COSIGN_PUB, verifier.publicKey) : ctr;
   return withKey.withExec(cosignVerifyAttestationArgs(ref, type, verifier, options));
 }
