@@ -39,7 +39,7 @@ export const CI_VENDORS: readonly CiVendor[] = createRequire(import.meta.url)('c
  * Variables that ci-info reads as "on CI" for systems it does not name (ci-info `index.js`, `isCI`):
  * Jenkins and TeamCity's BUILD_ID/BUILD_NUMBER, the common CI and CONTINUOUS_INTEGRATION, and others.
  */
-const GENERIC_CI_VARIABLES = [
+export const GENERIC_CI_VARIABLES = [
   'BUILD_ID',
   'BUILD_NUMBER',
   'CI',

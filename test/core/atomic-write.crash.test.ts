@@ -1,32 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { contentHash, newManifest, readManifest, writeManifest } from '../../src/core/manifest/store.ts';
+import { contentHash, readManifest } from '../../src/core/manifest/store.ts';
+import { manifest, previous } from './support/manifests.ts';
 
 const exec = promisify(execFile);
-const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
 // The crash tests run the real write in a child process killed with SIGKILL. They live apart from
 // atomic-write.test.ts, whose in-process tests the mutation run (vitest.mutation.config.ts) uses.
-/** A manifest with one image; `c` makes the digest (and so the content) differ between versions. */
-function manifest(c: string) {
-  const m = newManifest({ name: 'local' }, new Date('2026-11-22T10:00:00Z'));
-  m.source = { commit: 'a'.repeat(40), ref: 'main', dirty: false };
-  m.components.api = { image: { repository: 'reg/api', digest: digest(c), ref: `reg/api@${digest(c)}` } };
-  return m;
-}
-
-/** A directory holding a valid previous manifest, and its text. */
-async function previous() {
-  const dir = await mkdtemp(join(tmpdir(), 'gantry-atomic-'));
-  const file = join(dir, 'manifest.json');
-  const old = manifest('1');
-  await writeManifest(file, old);
-  return { dir, file, old, before: await readFile(file, 'utf8') };
-}
 
 /** Runs the crash-writer child; it kills itself with SIGKILL at `point`. */
 async function crashWhileWriting(file: string, dir: string, point: 'mid-write' | 'before-rename') {

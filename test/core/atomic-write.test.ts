@@ -6,27 +6,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { type AtomicWriteFs, writeFileAtomic } from '../../src/core/atomic-write.ts';
-import { newManifest, writeManifest } from '../../src/core/manifest/store.ts';
+import { writeManifest } from '../../src/core/manifest/store.ts';
+import { manifest, previous } from './support/manifests.ts';
 
 const _exec = promisify(execFile);
-const digest = (c: string) => `sha256:${c.repeat(64)}`;
-
-/** A manifest with one image; `c` makes the digest (and so the content) differ between versions. */
-function manifest(c: string) {
-  const m = newManifest({ name: 'local' }, new Date('2026-11-22T10:00:00Z'));
-  m.source = { commit: 'a'.repeat(40), ref: 'main', dirty: false };
-  m.components.api = { image: { repository: 'reg/api', digest: digest(c), ref: `reg/api@${digest(c)}` } };
-  return m;
-}
-
-/** A directory holding a valid previous manifest, and its text. */
-async function previous() {
-  const dir = await mkdtemp(join(tmpdir(), 'gantry-atomic-'));
-  const file = join(dir, 'manifest.json');
-  const old = manifest('1');
-  await writeManifest(file, old);
-  return { dir, file, old, before: await readFile(file, 'utf8') };
-}
 
 describe('writeFileAtomic: a failed write never replaces the manifest', () => {
   it('a rename that fails: the write rejects, the previous manifest stays, no temporary file is left', async () => {

@@ -1,6 +1,7 @@
 /** ci-info's vendor list (its own data file), each with the environment that CI system sets. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { GENERIC_CI_VARIABLES } from '../../src/core/platform.ts';
 
 /** ci-info's `vendors.json` (ci-info 4.5.0, pinned in package.json), read independently of the code under test. */
 export const CI_VENDORS = JSON.parse(
@@ -31,24 +32,11 @@ function namesOf(spec: unknown): string[] {
   return Object.keys(obj);
 }
 
-/** Names that mean "on CI" to ci-info without naming a vendor (its `isCI`). */
-const GENERIC = [
-  'BUILD_ID',
-  'BUILD_NUMBER',
-  'CI',
-  'CI_APP_ID',
-  'CI_BUILD_ID',
-  'CI_BUILD_NUMBER',
-  'CI_NAME',
-  'CONTINUOUS_INTEGRATION',
-  'RUN_ID',
-];
-
 /**
  * `env` as on a laptop: without any variable a CI system sets, so a test of the local path (a person running
  * `gantry` at their desk) behaves the same when the suite itself runs on CI.
  */
 export function laptopEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const drop = new Set([...GENERIC, ...CI_VENDORS.flatMap((v) => namesOf(v.env))]);
+  const drop = new Set([...GENERIC_CI_VARIABLES, ...CI_VENDORS.flatMap((v) => namesOf(v.env))]);
   return Object.fromEntries(Object.entries(env).filter(([name]) => !drop.has(name)));
 }
