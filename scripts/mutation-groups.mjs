@@ -11,8 +11,18 @@ export const GROUPS = {
     tests: ['test/core/atomic-write.test.ts', 'test/core/manifest/**/*.test.ts'],
   },
   approval: {
-    mutate: ['src/core/approval/binding.ts', 'src/core/approval/given-hash.ts', 'src/core/deploy/policy.ts'],
-    tests: ['test/core/approval/**/*.test.ts', 'test/core/deploy/policy.test.ts'],
+    mutate: [
+      'src/core/approval/binding.ts',
+      'src/core/approval/given-hash.ts',
+      'src/core/approval/statement.ts',
+      'src/core/deploy/policy.ts',
+      'src/core/deploy/release.ts',
+    ],
+    tests: [
+      'test/core/approval/**/*.test.ts',
+      'test/core/deploy/policy.test.ts',
+      'test/core/deploy/release.test.ts',
+    ],
   },
   gate: {
     mutate: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGraph, type GraphNode, selectStages } from '../../src/core/graph.ts';
+import { buildGraph, dependencies, type GraphNode, selectStages } from '../../src/core/graph.ts';
 
 const node = (name: string, phase: string, needs: string[] = [], always = false): GraphNode => ({
   name,
@@ -28,6 +28,8 @@ const names = (list: readonly { name: string }[]) => list.map((s) => s.name);
 
 describe('buildGraph', () => {
   it('orders stages by their needs, always stages last, and phases by first use', () => {
+    // built inside the test (not at import), so that a mutant of the ordering is active when it runs
+    const graph = buildGraph(NODES);
     expect(names(graph.stages)).toEqual([
       'checkout',
       'deps',
@@ -162,5 +164,108 @@ describe('selection refusals name what is allowed (guards the hints the mutation
         hint: expect.stringContaining('gantry plan'),
       }),
     );
+  });
+});
+
+/** Refusal details the mutation run (reports/mutation/) found unchecked: exact messages and hints. */
+describe('buildGraph refusals say exactly what is wrong and how to fix it', () => {
+  const refusal = (nodes: GraphNode[], order?: string[]) => {
+    try {
+      buildGraph(nodes, order);
+    } catch (error) {
+      return error as { code: string; message: string; hint: string };
+    }
+    throw new Error('expected a refusal');
+  };
+  const HINT = 'fix the stage list in pipeline/main.ts (gantry plan shows the graph)';
+
+  it('a duplicate name, a self need and an always need point at pipeline/main.ts', () => {
+    expect(refusal([node('a', 'p'), node('a', 'p')]).hint).toBe(HINT);
+    expect(refusal([node('a', 'p', ['a'])]).hint).toBe(HINT);
+    expect(refusal([node('n', 'p', [], true), node('a', 'p', ['n'])])).toMatchObject({
+      message: 'pipeline definition: stage a needs n, an always stage (always stages run last)',
+      hint: HINT,
+    });
+  });
+
+  it('a bad stage name or phase name is not a DNS label', () => {
+    expect(refusal([node('Build!', 'p')])).toMatchObject({
+      code: 'DEFINITION_INVALID',
+      message: 'pipeline definition: stage name "Build!" is not a DNS label',
+      hint: 'use lowercase letters, digits and dashes',
+    });
+    expect(refusal([node('build', 'Release_1')])).toMatchObject({
+      code: 'DEFINITION_INVALID',
+      message: 'pipeline definition: stage build: phase "Release_1" is not a DNS label',
+      hint: 'use lowercase letters, digits and dashes',
+    });
+  });
+
+  it('an unknown need lists every stage', () => {
+    expect(refusal([node('a', 'p'), node('b', 'p', ['nope'])]).hint).toBe('use one of: a, b');
+  });
+
+  it('a cycle is named from where it closes, not from where the walk began', () => {
+    const nodes = [
+      node('x', 'p', ['a']),
+      node('a', 'p', ['c']),
+      node('b', 'p', ['a']),
+      node('c', 'p', ['b']),
+    ];
+    expect(refusal(nodes)).toMatchObject({
+      message: 'pipeline definition: the needs form a cycle: a → c → b → a',
+      hint: HINT,
+    });
+  });
+
+  it('phases against the needs, and phases missing from the order, say how to fix them', () => {
+    expect(refusal([node('a', 'late', []), node('b', 'early', ['a'])], ['early', 'late']).hint).toBe(
+      'move one of the stages to another phase, or reorder `phases`',
+    );
+    expect(refusal([node('a', 'x'), node('b', 'y'), node('c', 'z')], ['z'])).toMatchObject({
+      message: 'pipeline definition: phase x, y is used by a stage but not listed in `phases`',
+      hint: 'add it to `phases`',
+    });
+  });
+
+  it('an explicit phase order keeps its order and leaves out phases no stage uses', () => {
+    const g = buildGraph(
+      [node('a', 'early'), node('b', 'late', ['a'])],
+      ['setup', 'early', 'unused', 'late'],
+    );
+    expect(g.phases).toEqual(['early', 'late']);
+  });
+
+  it('always stages go last whatever their place in the list, and the others keep theirs', () => {
+    const g = buildGraph([
+      node('notify', 'p', [], true),
+      node('b', 'p'),
+      node('a', 'p'),
+      node('c', 'p', ['a']),
+    ]);
+    expect(names(g.stages)).toEqual(['b', 'a', 'c', 'notify']);
+  });
+});
+
+describe('selection details', () => {
+  it('an unknown phase and an empty selection have exact messages', () => {
+    expect(() => selectStages(graph, { phase: 'nope' })).toThrow('--phase: no stage is in phase "nope"');
+    expect(() => selectStages(graph, { phase: 'verify', from: 'build' })).toThrow(
+      'the selection matches no stage',
+    );
+  });
+
+  it('--until walks each stage once, also through a deep diamond of needs', () => {
+    // 40 layers of two stages, each needing both of the layer before: 2^40 paths, 80 stages
+    const nodes: GraphNode[] = [];
+    for (let layer = 0; layer < 40; layer++) {
+      const needs = layer === 0 ? [] : [`l${layer - 1}a`, `l${layer - 1}b`];
+      nodes.push(node(`l${layer}a`, 'p', needs), node(`l${layer}b`, 'p', needs));
+    }
+    expect(selectStages(buildGraph(nodes), { until: 'l39a' })).toHaveLength(79);
+  });
+
+  it('the dependencies of a name the graph does not hold are just that name', () => {
+    expect([...dependencies(graph, 'nope')]).toEqual(['nope']);
   });
 });

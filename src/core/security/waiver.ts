@@ -4,15 +4,20 @@
 import type { Finding } from './finding.ts';
 import type { Waiver } from './policy.ts';
 
-/** Turns a path glob (`*` within a segment, `**` across segments, `?` one character) into a RegExp. */
+/**
+ * Turns a path glob (`*` within a segment, `**` across segments, `?` one character) into a RegExp. A double
+ * star followed by a slash at the start of a segment stands for whole segments only (none or more), as in
+ * gitignore: the glob `**` + `/test_*.py` matches `test_a.py` and `pkg/test_a.py`, not `pkg/latest_a.py`.
+ */
 export function globToRegExp(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const char = glob[i] as string;
     if (char === '*' && glob[i + 1] === '*') {
-      source += '.*';
       i++;
-      if (glob[i + 1] === '/') i++;
+      const segment = (i === 1 || glob[i - 2] === '/') && glob[i + 1] === '/';
+      source += segment ? '(?:.*/)?' : '.*';
+      if (segment) i++;
     } else if (char === '*') source += '[^/]*';
     else if (char === '?') source += '[^/]';
     else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
