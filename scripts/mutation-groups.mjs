@@ -31,15 +31,10 @@ export const GROUPS = {
       'src/core/security/waiver.ts',
       'src/core/security/report-file.ts',
     ],
-    tests: [
-      'test/core/security/gate.test.ts',
-      'test/core/security/policy.test.ts',
-      'test/core/security/report-file.test.ts',
-      'test/cli/commands/gate.test.ts',
-    ],
+    tests: ['test/core/security/**/*.test.ts', 'test/cli/commands/gate.test.ts'],
   },
   parsers: {
     mutate: ['src/core/security/trivy.ts', 'src/core/security/semgrep.ts'],
-    tests: ['test/core/security/trivy.test.ts', 'test/core/security/semgrep.test.ts'],
+    tests: ['test/core/security/**/*.test.ts', 'test/core/reports/**/*.test.ts'],
   },
 };
