@@ -128,7 +128,8 @@ function sast(result: SemgrepResult, severity: Severity): SastFinding {
     ruleId,
     aliases: [],
     severity,
-    originalSeverity: extra.severity ?? '',
+    // validated by semgrepSeverity before: a string Semgrep writes
+    originalSeverity: String(extra.severity),
     target: path,
     title: ruleId.split('.').at(-1) ?? ruleId,
     description: extra.message ?? '',
@@ -140,11 +141,10 @@ function sast(result: SemgrepResult, severity: Severity): SastFinding {
   };
 }
 
+/** The rule's `source` URL, then its `references` (a list or one string); anything not a string is dropped. */
 function references(metadata: Record<string, unknown> | null | undefined): string[] {
   const refs = metadata?.references;
-  const list = Array.isArray(refs) ? refs : typeof refs === 'string' ? [refs] : [];
-  const source = metadata?.source;
-  const all = typeof source === 'string' ? [source, ...list] : list;
+  const all = [metadata?.source, ...(Array.isArray(refs) ? refs : [refs])];
   return all.filter((ref): ref is string => typeof ref === 'string');
 }
 
@@ -171,7 +171,7 @@ function semgrepignored(path: string): SuppressedFinding {
 }
 
 function scanError(error: z.infer<typeof errorSchema>): ScanError {
-  const level = (error.level ?? '').toLowerCase();
+  const level = error.level?.toLowerCase();
   const type = Array.isArray(error.type) ? String(error.type[0]) : String(error.type ?? 'error');
   return {
     level: level === 'warn' || level === 'warning' || level === 'info' ? 'warn' : 'error',

@@ -103,7 +103,7 @@ export function trivyFixStatus(status: string | null | undefined, fixedVersion: 
 }
 
 /** Misconfiguration statuses that are not failures; anything else (even none) counts, failing closed. */
-const passing = new Set(['PASS', 'EXCEPTION']);
+const passing: ReadonlySet<string | null | undefined> = new Set(['PASS', 'EXCEPTION']);
 
 /**
  * Parses a Trivy JSON report (already `JSON.parse`d) into normalised findings.
@@ -123,7 +123,7 @@ export function parseTrivyReport(json: unknown, source = '<input>'): ScanReport 
     for (const v of result.Vulnerabilities ?? [])
       all.push(vulnerability(at, v, severity(v.Severity, `${at}: ${v.VulnerabilityID}`)));
     for (const m of result.Misconfigurations ?? []) {
-      if (passing.has(m.Status ?? '')) continue;
+      if (passing.has(m.Status)) continue;
       all.push(misconfiguration(at, m, severity(m.Severity, `${at}: ${m.AVDID || m.ID}`)));
     }
     for (const s of result.Secrets ?? []) all.push(secret(at, s, severity(s.Severity, `${at}: ${s.RuleID}`)));
@@ -163,7 +163,8 @@ function vulnerability(target: string, v: TrivyVulnerability, severity: Severity
     ruleId: v.VulnerabilityID,
     aliases: noAliases,
     severity,
-    originalSeverity: v.Severity ?? '',
+    // Trivy writes the normalised names (TRIVY_SEVERITIES): validated, the original is the severity
+    originalSeverity: severity,
     target,
     title: v.Title ?? v.VulnerabilityID,
     description: v.Description ?? '',
@@ -193,7 +194,7 @@ function misconfiguration(
     ruleId,
     aliases: m.ID && m.ID !== ruleId ? [m.ID] : [],
     severity,
-    originalSeverity: m.Severity ?? '',
+    originalSeverity: severity,
     target,
     title: m.Title ?? ruleId,
     description: m.Message || m.Description || '',
@@ -213,7 +214,7 @@ function secret(target: string, s: z.infer<typeof secretSchema>, severity: Sever
     ruleId: s.RuleID,
     aliases: [],
     severity,
-    originalSeverity: s.Severity ?? '',
+    originalSeverity: severity,
     target,
     // The matched text is never copied: even masked, it does not belong in reports.
     title: s.Title ?? s.RuleID,

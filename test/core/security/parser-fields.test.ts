@@ -123,6 +123,8 @@ describe('Trivy: vulnerabilities', () => {
       status: 'affected',
       originalStatus: '',
     });
+    // no PkgPath: no path at all (toEqual would take an undefined path as absent)
+    expect(finding).not.toHaveProperty('path');
   });
 
   it('uses the PrimaryURL when there is no References list', () => {

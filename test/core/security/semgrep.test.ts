@@ -43,6 +43,9 @@ describe('semgrepSeverity', () => {
     ['', undefined],
     [null, undefined],
     [undefined, undefined],
+    // not a string, though String() of it is a severity name
+    [['ERROR'], undefined],
+    ['toString', undefined],
   ])('%s → %s', (raw, expected) => expect(semgrepSeverity(raw)).toBe(expected));
 });
 
