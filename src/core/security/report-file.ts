@@ -137,7 +137,8 @@ export function classifyScannerExit(
     return { outcome: 'completed', report: parseReportText(stdout, scanner, source) };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    const succeeded = scanner === 'trivy' ? exitCode === 0 : exitCode <= 1;
+    // Semgrep exits ≥ 2 returned above: here it exited 0 or 1, as after a successful scan
+    const succeeded = scanner === 'semgrep' || exitCode === 0;
     if (succeeded && error instanceof PolicyError) return { outcome: 'unreadable', error };
     return { outcome: 'crashed', reason: `${scanner} exited ${exitCode} without a valid report: ${why}` };
   }

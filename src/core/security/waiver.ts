@@ -40,15 +40,14 @@ export class WaiverIndex {
 
   /** The waivers whose id (rule id, alias or stable finding id) and scope match the finding. */
   matching(finding: Finding): readonly Waiver[] {
-    if (this.#byId.size === 0) return none;
     let out: Waiver[] | undefined;
     const visit = (key: string) => {
       for (const { waiver, path } of this.#byId.get(key) ?? none) {
         if (waiver.package !== undefined) {
           if (finding.kind !== 'vulnerability' || finding.package !== waiver.package) continue;
         }
-        if (path && !path.test(finding.target) && !('path' in finding && path.test(finding.path ?? '')))
-          continue;
+        const where = 'path' in finding ? finding.path : undefined;
+        if (path && !path.test(finding.target) && !(where !== undefined && path.test(where))) continue;
         out ??= [];
         if (!out.includes(waiver)) out.push(waiver);
       }

@@ -163,6 +163,24 @@ describe('evaluateGate details', () => {
     });
   });
 
+  it('on its last day a waiver is applied or unused, never expired; the day after it is expired', () => {
+    const today = '2025-06-15';
+    const used = waiver({ expires: today });
+    const idle = waiver({ id: 'CVE-9', expires: today });
+    const onLastDay = evaluateGate([vulns({})], policy({ waivers: [used, idle] }), { now });
+    expect(onLastDay.waivers).toEqual({
+      applied: [{ waiver: used, findingIds: [expect.any(String)] }],
+      expired: [],
+      unused: [idle],
+    });
+    const dayAfter = evaluateGate([vulns({})], policy({ waivers: [used, idle] }), {
+      now: new Date('2025-06-16T00:00:00Z'),
+    });
+    expect(dayAfter.waivers.applied).toEqual([]);
+    expect(dayAfter.waivers.unused).toEqual([]);
+    expect(dayAfter.waivers.expired.map((u) => u.waiver)).toEqual([used, idle]);
+  });
+
   it('a waiver that matches two findings lists both', () => {
     const report = trivy([
       { Target: 'a', Vulnerabilities: [vuln()] },

@@ -108,10 +108,24 @@ describe('parsePolicy', () => {
     expect(error.message.split('\n').filter((l) => /^\s+p\.yaml:\d+:\d+: /.test(l))).toHaveLength(2);
   });
 
-  it('loadPolicy names a missing file', async () => {
-    await expect(loadPolicy('/nonexistent/policy.yaml')).rejects.toThrow(
-      /policy file \/nonexistent\/policy\.yaml/,
-    );
+  it('loadPolicy names a missing file, and says where the policy is set', async () => {
+    await expect(loadPolicy('/nonexistent/policy.yaml')).rejects.toMatchObject({
+      code: 'POLICY_MISSING',
+      exitCode: 2,
+      message: 'policy file /nonexistent/policy.yaml cannot be read',
+      hint: 'Set `policy` in gantry.yaml to an existing file (default: policies/default.yaml, shipped with gantry); `gantry gate` takes it as --policy FILE.',
+    });
+  });
+
+  it('an invalid or empty policy is called a security policy, and the fix points at the shipped one', () => {
+    const reference =
+      'See policies/default.yaml for the shape: version, vulnerabilities, secrets, misconfigurations, sast, waivers, scanErrors, allowRepositorySuppressions.';
+    const invalid = errorOf('version: 2\n');
+    expect(invalid.message).toMatch(/^p\.yaml: the security policy has /);
+    expect(invalid.hint).toContain(reference);
+    const empty = errorOf('');
+    expect(empty).toMatchObject({ code: 'POLICY_EMPTY', message: 'p.yaml: the security policy is empty' });
+    expect(empty.hint).toBe(`write the security policy (at least the required fields). ${reference}`);
   });
 });
 

@@ -66,7 +66,7 @@ describe('globToRegExp', () => {
       ['pkg/atest_a.py', 'latest_a.py', 'test_a.pyc'],
     ],
     ['src/**/vendor/*', ['src/vendor/a', 'src/x/y/vendor/a'], ['src/myvendor/a', 'src/x/notvendor/a']],
-    ['a**/b', ['ab/b', 'a/x/b'], ['axb', 'a/b/c']],
+    ['a**/b', ['ab/b', 'a/x/b'], ['ab', 'axb', 'a/b/c']],
     ['a?c', ['abc', 'a.c'], ['ac', 'abbc', 'a/c']],
     ['v1.2/file(1)+[x]^$|{y}\\', ['v1.2/file(1)+[x]^$|{y}\\'], ['v1x2/file(1)+[x]^$|{y}\\', 'v1.2/file1']],
     ['**', ['', 'a', 'a/b/c'], []],
