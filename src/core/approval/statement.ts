@@ -66,9 +66,8 @@ export function platformRunId(platform: PlatformName, env: Readonly<Record<strin
       return env.CI_PIPELINE_ID || undefined;
     case 'jenkins':
       return env.BUILD_TAG || env.BUILD_NUMBER || undefined;
-    case 'local':
-      return undefined;
   }
+  return undefined; // local
 }
 
 /**
@@ -93,7 +92,12 @@ export function decodeApprovals(stdout: string): { statements: ApprovalStatement
       if (!STATEMENT_TYPES.includes(String(statement._type))) throw new Error(`_type ${statement._type}`);
       if (statement.predicateType !== APPROVAL_PREDICATE_TYPE) continue;
       const predicate = ApprovalPredicate.safeParse(statement.predicate);
-      if (!predicate.success) throw new Error(`predicate: ${predicate.error.issues[0]?.message}`);
+      if (!predicate.success) {
+        const issues = predicate.error.issues.map(
+          (i) => `${i.path.join('.') || '(predicate)'}: ${i.message}`,
+        );
+        throw new Error(`predicate ${issues.join('; ')}`);
+      }
       const subjects = (statement.subject ?? []).flatMap((s) =>
         typeof s?.digest?.sha256 === 'string' ? [`sha256:${s.digest.sha256}`] : [],
       );

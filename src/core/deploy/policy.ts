@@ -12,22 +12,24 @@ export interface DeployImage {
 
 /** The images of every configured component, by digest, from the run manifest. */
 export function deployImages(config: Pick<GantryConfig, 'components'>, manifest: RunManifest): DeployImage[] {
-  const missing = config.components.filter((c) => !manifest.components[c.name]?.image);
+  const images: DeployImage[] = [];
+  const missing: string[] = [];
+  for (const component of config.components) {
+    const image = manifest.components[component.name]?.image;
+    // Only `ref` travels on: drivers derive repository and digest from it (parseImageRef).
+    if (image) images.push({ component, ref: parseImageRef(image.ref).ref });
+    else missing.push(component.name);
+  }
   if (missing.length > 0) {
     throw new InputError(
       'NO_IMAGE_DIGEST',
-      `the run manifest has no image digest for ${missing.map((c) => c.name).join(', ')}`,
+      `the run manifest has no image digest for ${missing.join(', ')}`,
       {
         hint: 'run the build stage first (gantry run --phase release), or pass the manifest of the release job',
       },
     );
   }
-  return config.components.map((component) => {
-    const image = manifest.components[component.name]?.image;
-    if (!image) throw new Error('unreachable');
-    // Only `ref` travels on: drivers derive repository and digest from it (parseImageRef).
-    return { component, ref: parseImageRef(image.ref).ref };
-  });
+  return images;
 }
 
 /**

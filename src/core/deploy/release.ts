@@ -49,7 +49,8 @@ export function releaseImages(
   const matches = config.components.filter((c) => {
     const repository = componentRepository(config, c);
     return (
-      repository !== undefined && (byDigest ? config.components.length === 1 : repository === ref?.repository)
+      // a bare digest (ref undefined) could be any component's: it must be the only one
+      repository !== undefined && (ref === undefined || repository === ref.repository)
     );
   });
   const component = matches[0];

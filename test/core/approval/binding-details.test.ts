@@ -65,6 +65,21 @@ describe('requireApproval messages and platforms', () => {
     expect(requireApproval(m, 'github').by).toBe('last');
   });
 
+  it('an approval recorded for another environment does not cover this one', () => {
+    const m = releasedManifest();
+    const hash = contentHash(m);
+    m.approvals.push({ ...approval(hash, 'local', 'qa-lead'), environment: 'qa' });
+    expect(() => requireApproval(m, 'local', 'production')).toThrow(
+      expect.objectContaining({ code: 'APPROVAL_MISMATCH' }),
+    );
+    expect(requireApproval(m, 'local', 'qa').by).toBe('qa-lead');
+    m.approvals.push({ ...approval(hash, 'local', 'release-manager'), environment: 'production' });
+    expect(requireApproval(m, 'local', 'production').by).toBe('release-manager');
+    // a record without an environment (written before environments were named) covers the default
+    m.approvals.push(approval(hash, 'local', 'legacy'));
+    expect(requireApproval(m, 'local', 'production').by).toBe('legacy');
+  });
+
   it('APPROVAL_WRONG_PLATFORM names where it was recorded, where the job runs, and the fix', () => {
     const m = releasedManifest();
     const hash = contentHash(m);

@@ -151,23 +151,46 @@ describe('decodeApprovals', () => {
     [
       'a predicate with an extra field',
       envelope(statement({ predicate: { ...predicate(), admin: true } })),
-      /\(predicate: .+\)$/,
+      /\(predicate .+\)$/,
     ],
     [
       'a predicate whose image is not pinned by digest',
       envelope(statement({ predicate: predicate({ images: { 'hello-api': 'hello-api:latest' } }) })),
-      /\(predicate: .+\)$/,
+      /\(predicate .+\)$/,
     ],
     [
       'a predicate with a short commit',
       envelope(statement({ predicate: predicate({ commit: 'abc123' }) })),
-      /\(predicate: .+\)$/,
+      /\(predicate .+\)$/,
     ],
   ])('rejects %s, naming why', (_name, line, why) => {
     const { statements, rejected } = decodeApprovals(line);
     expect(statements).toEqual([]);
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatch(why);
+  });
+});
+
+describe('decodeApprovals details', () => {
+  it('names every field of the predicate that is wrong', () => {
+    const bad = { ...predicate({ environment: '', commit: 'abc' }), admin: true };
+    const { rejected } = decodeApprovals(envelope(statement({ predicate: bad })));
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatch(
+      /^an attestation is not a valid approval statement \(predicate environment: .+; commit: .+; \(predicate\): .*admin.*\)$/,
+    );
+  });
+
+  it('skips a subject without a sha256 digest, or that is not an object, keeping the others', () => {
+    const subject = [
+      null,
+      { name: 'a' },
+      { name: 'b', digest: { sha512: 'ff' } },
+      { name: 'c', digest: { sha256: HEX } },
+    ];
+    const { statements, rejected } = decodeApprovals(envelope(statement({ subject })));
+    expect(rejected).toEqual([]);
+    expect(statements.map((s) => s.subjects)).toEqual([[DIGEST]]);
   });
 });
 
@@ -200,6 +223,28 @@ describe('approvalMismatches', () => {
     ['another subject', {}, [`sha256:${OTHER_HEX}`], `its subject is sha256:${OTHER_HEX}`],
   ])('names %s', (_name, over, subjects, why) => {
     expect(approvalMismatches(decoded(over, subjects), expected())).toEqual([why]);
+  });
+
+  it('lists every subject and image it names, and joins what is wrong with semicolons', () => {
+    const other = `sha256:${OTHER_HEX}`;
+    const wrong = approvalMismatches(
+      {
+        subjects: [other, `sha256:${'ef'.repeat(32)}`],
+        predicate: predicate({ images: { a: OTHER_REF, b: `x.io/b@sha256:${'ef'.repeat(32)}` } }),
+      },
+      expected(),
+    );
+    expect(wrong).toEqual([
+      `its subject is ${other}, sha256:${'ef'.repeat(32)}`,
+      `it names ${OTHER_REF}, x.io/b@sha256:${'ef'.repeat(32)}`,
+    ]);
+    const error = refusal(() =>
+      checkApprovals(
+        envelope(statement({ predicate: predicate({ environment: 'qa', runId: '9' }) })),
+        expected(),
+      ),
+    );
+    expect(error.message).toContain('an approval by ada does not match: environment qa; run 9');
   });
 
   it('names every field that is wrong, in order', () => {

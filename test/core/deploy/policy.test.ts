@@ -113,3 +113,20 @@ describe('deploy refusals say how to fix them', () => {
     );
   });
 });
+
+describe('deploy policy details', () => {
+  it('names every allowed registry in the refusal', () => {
+    const m = manifest('evil.io/x');
+    expect(() =>
+      checkDeployPolicy(deployImages({ components }, m), m, ['ghcr.io/acme', 'registry.acme.dev']),
+    ).toThrow(/are not from an allowed registry \(ghcr\.io\/acme, registry\.acme\.dev\)$/);
+  });
+
+  it('an image of a component the manifest does not hold is unsigned, not a crash', () => {
+    const m = manifest();
+    const stray = { component: Component.parse({ name: 'stray' }), ref: `ghcr.io/acme/stray@${digest('3')}` };
+    expect(() => checkDeployPolicy([stray], m, ['ghcr.io/acme'])).toThrow(
+      expect.objectContaining({ code: 'IMAGE_UNSIGNED', exitCode: 3 }),
+    );
+  });
+});

@@ -61,7 +61,8 @@ describe('componentRepository', () => {
 describe('releaseImages', () => {
   it("takes a run's images from its manifest, for the configured components only", () => {
     const m = earlierRun();
-    expect(releaseImages(config([api, web, { name: 'docs' }]), m.runId, m)).toEqual({
+    // docs has no image in that run, extra is not in its manifest at all
+    expect(releaseImages(config([api, web, { name: 'docs' }, { name: 'extra' }]), m.runId, m)).toEqual({
       api: `registry.example.com/team/acme-api@${A}`,
       web: `registry.example.com/team/web@${B}`,
     });
@@ -112,6 +113,7 @@ describe('releaseImages', () => {
   it.each([
     ['a tag', 'registry.example.com/team/web:v1'],
     ['a short digest', 'sha256:abc'],
+    ['a digest with more after it', `sha256:${'a'.repeat(64)}0`],
     ['another run id', 'run-unknown'],
   ])('refuses %s, naming the run id at hand', (_name, release) => {
     const m = earlierRun();
