@@ -3,7 +3,7 @@ import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** The file-system calls an atomic write makes; tests pass one that fails or crashes between them. */
-export type AtomicWriteFs = Pick<typeof nodeFs, 'mkdir' | 'writeFile' | 'rename' | 'rm'>;
+export type AtomicWriteFs = Pick<typeof nodeFs, 'mkdir' | 'writeFile' | 'chmod' | 'rename' | 'rm'>;
 
 /** Options of {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -25,7 +25,9 @@ export async function writeFileAtomic(
   await fs.mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await fs.writeFile(temp, content, { encoding: 'utf8', mode: 0o644 });
+    await fs.writeFile(temp, content, 'utf8');
+    // 0644 whatever the umask (chmod is not masked): a CI uploader or the next job reads it, only we write it
+    await fs.chmod(temp, 0o644);
     await fs.rename(temp, file);
   } finally {
     await fs.rm(temp, { force: true });

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { type AtomicWriteFs, writeFileAtomic } from '../../src/core/atomic-write.ts';
 import { writeManifest } from '../../src/core/manifest/store.ts';
@@ -49,14 +50,30 @@ describe('writeFileAtomic: a failed write never replaces the manifest', () => {
     expect((await fs.stat(file)).mode & 0o777).toBe(0o644);
   });
 
-  it('creates the file with mode 0644 whatever the umask (readable by a CI uploader, not writable by others)', async () => {
+  it('creates the file with mode 0644 under a umask that would make it private (077)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gantry-atomic-'));
-    const previous = process.umask(0);
-    try {
-      await writeFileAtomic(join(dir, 'manifest.json'), '{}\n');
-    } finally {
-      process.umask(previous);
-    }
+    // a file system whose new files come out 0600, as under umask 077 (process.umask cannot be set in the
+    // worker threads the mutation run uses)
+    const private077: AtomicWriteFs = {
+      ...fs,
+      writeFile: ((path: string, data: string) =>
+        fs.writeFile(path, data, { mode: 0o600 })) as typeof fs.writeFile,
+    };
+    await writeFileAtomic(join(dir, 'manifest.json'), '{}\n', { fs: private077 });
     expect((await fs.stat(join(dir, 'manifest.json'))).mode & 0o777).toBe(0o644);
   });
+
+  it.runIf(isMainThread)(
+    'creates the file with mode 0644 whatever the umask (readable by a CI uploader, not writable by others)',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'gantry-atomic-'));
+      const previous = process.umask(0);
+      try {
+        await writeFileAtomic(join(dir, 'manifest.json'), '{}\n');
+      } finally {
+        process.umask(previous);
+      }
+      expect((await fs.stat(join(dir, 'manifest.json'))).mode & 0o777).toBe(0o644);
+    },
+  );
 });

@@ -22,6 +22,7 @@ const crash = (): never => {
 
 const crashing: AtomicWriteFs = {
   mkdir: fs.mkdir,
+  chmod: fs.chmod,
   rm: fs.rm,
   writeFile: (async (path: string, data: string, options: Parameters<typeof fs.writeFile>[2]) => {
     if (point !== 'mid-write') return fs.writeFile(path, data, options);
