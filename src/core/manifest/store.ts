@@ -27,8 +27,7 @@ export function newManifest(platform: RunManifest['platform'], now = new Date())
  */
 export function contentHash(manifest: RunManifest): string {
   const images = Object.entries(manifest.components)
-    .filter(([, c]) => c.image !== undefined)
-    .map(([name, c]) => [name, c.image?.ref])
+    .flatMap(([name, c]) => (c.image ? [[name, c.image.ref]] : []))
     .sort(([a], [b]) => String(a).localeCompare(String(b)));
   const canonical = JSON.stringify({
     commit: manifest.source?.commit ?? null,
