@@ -54,11 +54,11 @@ function approvedBefore(environment: string): AttestationRegistry {
   return registry;
 }
 
-async function deploy(release: string, registry: AttestationRegistry) {
+async function deploy(release: string, registry: AttestationRegistry, signed: string[] = [DIGEST]) {
   dir = await mkdtemp(join(tmpdir(), 'gantry-redeploy-'));
   const config = join(dir, 'gantry.yaml');
   await writeFile(config, stringify(CONFIG));
-  const engine = await startTestEngine(fullPipelineScenario({ attestations: registry, signed: [DIGEST] }));
+  const engine = await startTestEngine(fullPipelineScenario({ attestations: registry, signed }));
   try {
     const result = await engine.run(() =>
       runCli(
@@ -114,5 +114,15 @@ describe('gantry deploy <env> --release (wire)', () => {
       expect(result.code, `${release}: ${result.stderr}`).toBe(4);
       expect(applied).toEqual([]);
     }
+  });
+
+  it('refuses (exit 4) a digest approved for the environment but never signed: cosign verify checks the digest deployed', async () => {
+    // the approval is in the registry, the signature is not: the scenario's cosign verify answers only for
+    // digests `cosign sign` ran on (or given as signed), like cosign against a registry without a .sig tag
+    const { result, applied, verified } = await deploy(REF, approvedBefore('production'), []);
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toContain('SIGNATURE_NOT_VERIFIED');
+    expect(verified.map((e) => e.argv.at(-1))).toEqual([REF]);
+    expect(applied).toEqual([]);
   });
 });
