@@ -95,9 +95,8 @@ function topologicalOrder<N extends GraphNode>(nodes: readonly N[], byName: Read
     state.set(node.name, 'done');
     out.push(node);
   };
-  // always stages go last, whatever their position in the list.
-  for (const node of nodes.filter((n) => !n.always)) visit(node, []);
-  for (const node of nodes.filter((n) => n.always)) visit(node, []);
+  // always stages go last, whatever their position in the list (a stable sort keeps the others' order).
+  for (const node of [...nodes].sort((a, b) => Number(a.always) - Number(b.always))) visit(node, []);
   return out;
 }
 

@@ -156,7 +156,7 @@ describe('decodeApprovals', () => {
     [
       'a predicate whose image is not pinned by digest',
       envelope(statement({ predicate: predicate({ images: { 'hello-api': 'hello-api:latest' } }) })),
-      /\(predicate .+\)$/,
+      /\(predicate images\.hello-api: .+\)$/,
     ],
     [
       'a predicate with a short commit',
