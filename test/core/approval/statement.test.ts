@@ -16,7 +16,7 @@ import {
   decodeApprovals,
   platformRunId,
 } from '../../../src/core/approval/statement.ts';
-import { ApprovalError } from '../../../src/core/errors.ts';
+import { refusal } from '../support/refusal.ts';
 
 const HEX = 'ab'.repeat(32);
 const DIGEST = `sha256:${HEX}`;
@@ -56,7 +56,8 @@ const envelope = (statement: StatementParts) =>
 
 const statement = (over: StatementParts = {}): StatementParts => ({
   _type: 'https://in-toto.io/Statement/v0.1',
-  predicateType: APPROVAL_PREDICATE_TYPE,
+  // written out: the type approvals already in registries carry, whatever the constant says
+  predicateType: 'https://gantry.dev/approval/v1',
   subject: [{ name: 'registry.example.com/hello-api', digest: { sha256: HEX } }],
   predicate: predicate(),
   ...over,
@@ -71,16 +72,6 @@ const expected = (over: Partial<ApprovalExpectation> = {}): ApprovalExpectation 
   platform: 'github',
   ...over,
 });
-
-const refusal = (fn: () => unknown): ApprovalError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ApprovalError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApprovalError, got none');
-};
 
 describe('platformRunId', () => {
   const env = {
@@ -191,6 +182,38 @@ describe('decodeApprovals details', () => {
     const { statements, rejected } = decodeApprovals(envelope(statement({ subject })));
     expect(rejected).toEqual([]);
     expect(statements.map((s) => s.subjects)).toEqual([[DIGEST]]);
+  });
+});
+
+describe('the approval predicate schema', () => {
+  const accepted = (over: Partial<ApprovalPredicate>) =>
+    decodeApprovals(envelope(statement({ predicate: predicate(over) }))).statements.length === 1;
+
+  it('is the predicate type approvals carry', () => {
+    expect(APPROVAL_PREDICATE_TYPE).toBe('https://gantry.dev/approval/v1');
+  });
+
+  it.each(['local', 'github', 'gitlab', 'jenkins'] as const)('takes an approval given on %s', (platform) => {
+    expect(accepted({ platform })).toBe(true);
+  });
+
+  it('takes an approval time with a UTC offset', () => {
+    expect(accepted({ approvedAt: '2025-01-02T06:00:00+02:00' })).toBe(true);
+  });
+
+  it.each([
+    ['text before the reference', `@@${REF}`],
+    ['a space in the repository', `registry.example.com/a b@${DIGEST}`],
+    ['text after the digest', `${REF}0`],
+  ])('refuses an image with %s', (_name, ref) => {
+    expect(accepted({ images: { 'hello-api': ref } })).toBe(false);
+  });
+
+  it.each([
+    ['text before the commit', `x${COMMIT}`],
+    ['text after the commit', `${COMMIT}x`],
+  ])('refuses a commit with %s', (_name, commit) => {
+    expect(accepted({ commit })).toBe(false);
   });
 });
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { componentRepository, releaseImages } from '../../../src/core/deploy/release.ts';
-import { ApprovalError } from '../../../src/core/errors.ts';
 import { newManifest } from '../../../src/core/manifest/store.ts';
+import { refusal } from '../support/refusal.ts';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
@@ -35,16 +35,6 @@ const earlierRun = () => {
   };
   m.components.docs = {};
   return m;
-};
-
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ApprovalError) return error;
-    throw error;
-  }
-  throw new Error('expected an ApprovalError, got none');
 };
 
 describe('componentRepository', () => {

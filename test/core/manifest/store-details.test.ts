@@ -18,18 +18,10 @@ import {
   writeManifest,
 } from '../../../src/core/manifest/store.ts';
 import { digest, manifest } from '../support/manifests.ts';
+import { refusal } from '../support/refusal.ts';
 
 const RERUN =
   'use the manifest artifact of the earlier job unchanged, or delete it and run from the first stage';
-
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; exitCode: number; message: string; hint?: string };
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('parseManifest', () => {
   it('an older format: finish the run with the Gantry that started it', () => {

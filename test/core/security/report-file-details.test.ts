@@ -7,28 +7,18 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PolicyError } from '../../../src/core/errors.ts';
 import {
   classifyScannerExit,
   detectFormat,
   parseReportText,
   readScanReport,
 } from '../../../src/core/security/report-file.ts';
+import { refusal } from '../support/refusal.ts';
 
 const TRIVY_FIX =
   'Re-run the scan so that it writes a complete report: trivy <image|fs|config> --format json --output <file> (no --severity/--ignore-unfixed filter).';
 const SEMGREP_FIX =
   'Re-run the scan so that it writes a complete report: semgrep scan --json --output <file>.';
-
-const refusal = (fn: () => unknown): PolicyError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PolicyError) return error;
-    throw error;
-  }
-  throw new Error('expected a PolicyError, got none');
-};
 
 describe('detectFormat', () => {
   it.each<[string, unknown, ReturnType<typeof detectFormat>]>([
