@@ -196,11 +196,23 @@ describe('buildGraph refusals say exactly what is wrong and how to fix it', () =
       message: 'pipeline definition: stage name "Build!" is not a DNS label',
       hint: 'use lowercase letters, digits and dashes',
     });
-    expect(refusal([node('build', 'Release_1')])).toMatchObject({
+    expect(refusal([node('build', 'release_1')])).toMatchObject({
       code: 'DEFINITION_INVALID',
-      message: 'pipeline definition: stage build: phase "Release_1" is not a DNS label',
+      message: 'pipeline definition: stage build: phase "release_1" is not a DNS label',
       hint: 'use lowercase letters, digits and dashes',
     });
+  });
+
+  it.each(['build!', 'build-', '-build', 'a'.repeat(64), 'build stage'])(
+    'the whole name must be a DNS label: %j',
+    (name) => {
+      expect(refusal([node(name, 'p')]).code).toBe('DEFINITION_INVALID');
+      expect(refusal([node('build', name)]).code).toBe('DEFINITION_INVALID');
+    },
+  );
+
+  it('a DNS label of 63 characters is a name', () => {
+    expect(buildGraph([node('a'.repeat(63), 'b'.repeat(63))]).stages).toHaveLength(1);
   });
 
   it('an unknown need lists every stage', () => {
