@@ -27,11 +27,12 @@ const isoDate = z
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
   }, 'not a calendar date');
 
+/** A string with text in it; missing, not a string, empty or blank: "<what> is required" (the schema's error). */
 const nonEmpty = (what: string) =>
   z
     .string({ error: `${what} is required` })
     .trim()
-    .min(1, `${what} is required`);
+    .min(1);
 
 /** A waiver: accepts findings of one rule (or one finding id) until a date, optionally scoped. */
 export const waiverSchema = z.strictObject({
