@@ -37,6 +37,12 @@ const github = (runId: string, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
+/** Adds an empty commit to the clone at `dir`, moving HEAD away from what a run verified. */
+function emptyCommit(dir: string, message: string) {
+  const identity = ['-c', 'user.name=t', '-c', 'user.email=t@example.com'];
+  return git('git', ['-C', dir, ...identity, 'commit', '-q', '--allow-empty', '-m', message]);
+}
+
 async function newWorkspace(config: object = BASE_CONFIG): Promise<Workspace> {
   const ws = await workspace(config);
   cleanups.push(ws.cleanup);
@@ -205,19 +211,7 @@ describe('later phases act on the approved commit only', () => {
       const registry = new AttestationRegistry();
       const ws = await released('approve-production', BASE_CONFIG, registry, dir);
       if (change === 'commit') {
-        await git('git', [
-          '-C',
-          dir,
-          '-c',
-          'user.name=t',
-          '-c',
-          'user.email=t@example.com',
-          'commit',
-          '-q',
-          '--allow-empty',
-          '-m',
-          'privileged sidecar',
-        ]);
+        await emptyCommit(dir, 'privileged sidecar');
       } else {
         await appendFile(
           join(dir, 'examples/hello-api/k8s/overlays/production/kustomization.yaml'),
@@ -238,19 +232,7 @@ describe('later phases act on the approved commit only', () => {
     const registry = new AttestationRegistry();
     const ws = await newWorkspace();
     expect((await gantry(ws, registry, ['--phase', 'verify'], {}, dir)).result.code).toBe(0);
-    await git('git', [
-      '-C',
-      dir,
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@example.com',
-      'commit',
-      '-q',
-      '--allow-empty',
-      '-m',
-      'later',
-    ]);
+    await emptyCommit(dir, 'later');
     const { result, engine } = await gantry(ws, registry, ['--phase', 'release'], {}, dir);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/build refuses: HEAD is/);

@@ -8,7 +8,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  APPROVAL_PREDICATE_TYPE,
   type ApprovalExpectation,
   type ApprovalPredicate,
   approvalMismatches,
@@ -188,10 +187,6 @@ describe('decodeApprovals details', () => {
 describe('the approval predicate schema', () => {
   const accepted = (over: Partial<ApprovalPredicate>) =>
     decodeApprovals(envelope(statement({ predicate: predicate(over) }))).statements.length === 1;
-
-  it('is the predicate type approvals carry', () => {
-    expect(APPROVAL_PREDICATE_TYPE).toBe('https://gantry.dev/approval/v1');
-  });
 
   it.each(['local', 'github', 'gitlab', 'jenkins'] as const)('takes an approval given on %s', (platform) => {
     expect(accepted({ platform })).toBe(true);
